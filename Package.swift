@@ -1,0 +1,37 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "CaptionKit",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "CaptionKit", targets: ["CaptionKit"]),
+    ],
+    targets: [
+        // System libraries: module maps only; flags come from pkg-config, packages from apt.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev", "pkg-config"])]
+        ),
+        .systemLibrary(
+            name: "CJPEG",
+            pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg-dev"])]
+        ),
+        .systemLibrary(
+            name: "CPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev", "zlib1g-dev"])]
+        ),
+        .target(
+            name: "CaptionKit",
+            dependencies: ["COpenBLAS"]
+        ),
+        .testTarget(
+            name: "CaptionKitTests",
+            dependencies: ["CaptionKit"],
+            path: "Tests/CaptionKitTests"
+        ),
+    ]
+)

@@ -1,0 +1,61 @@
+import COpenBLAS
+
+/// Single-precision matrix multiplication through OpenBLAS's `cblas_sgemm`, row-major.
+public enum GEMM {
+    /// `c = alpha * op(a) * op(b) + beta * c` for row-major matrices, where `op(x)` is `x` or
+    /// its transpose.
+    ///
+    /// Shapes: op(a) is m x k, op(b) is k x n, c is m x n. `lda`, `ldb`, `ldc` are the row
+    /// strides of the matrices as stored (a stored as m x k, or k x m when transposed).
+    public static func multiply(
+        m: Int, n: Int, k: Int,
+        a: UnsafePointer<Float>, lda: Int, transposeA: Bool = false,
+        b: UnsafePointer<Float>, ldb: Int, transposeB: Bool = false,
+        c: UnsafeMutablePointer<Float>, ldc: Int,
+        alpha: Float = 1, beta: Float = 0
+    ) {
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            // BLAS leaves c untouched when k is 0; the product is a zero matrix.
+            for row in 0..<m {
+                let line = c + row * ldc
+                for column in 0..<n { line[column] = beta == 0 ? 0 : beta * line[column] }
+            }
+            return
+        }
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k),
+            alpha, a, Int32(lda), b, Int32(ldb),
+            beta, c, Int32(ldc)
+        )
+    }
+}
+
+extension Tensor {
+    /// The matrix product of two rank-2 tensors: [m, k] x [k, n] -> [m, n] (either operand
+    /// may be used transposed, as stored).
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool = false, transposeB: Bool = false) -> Tensor {
+        precondition(a.rank == 2 && b.rank == 2, "matmul needs matrices, got \(a.shape) and \(b.shape)")
+        let (m, k) = transposeA ? (a.shape[1], a.shape[0]) : (a.shape[0], a.shape[1])
+        let (kB, n) = transposeB ? (b.shape[1], b.shape[0]) : (b.shape[0], b.shape[1])
+        precondition(k == kB, "matmul inner sizes differ: \(a.shape) and \(b.shape)")
+        var result = Tensor(shape: [m, n])
+        a.withUnsafeBufferPointer { aBuffer in
+            b.withUnsafeBufferPointer { bBuffer in
+                result.withUnsafeMutableBufferPointer { cBuffer in
+                    guard let aBase = aBuffer.baseAddress, let bBase = bBuffer.baseAddress,
+                          let cBase = cBuffer.baseAddress else { return }
+                    GEMM.multiply(
+                        m: m, n: n, k: k,
+                        a: aBase, lda: a.shape[1], transposeA: transposeA,
+                        b: bBase, ldb: b.shape[1], transposeB: transposeB,
+                        c: cBase, ldc: n)
+                }
+            }
+        }
+        return result
+    }
+}
