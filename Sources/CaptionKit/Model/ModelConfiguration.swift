@@ -48,10 +48,15 @@ public struct ModelConfiguration: Sendable, Equatable {
             }
         }
 
-        /// Side of the feature grid for the configured input size.
+        /// Side of the last convolution's feature map for the configured input size (each
+        /// max pool halves it, rounding down as PyTorch does).
+        public var featureMapSize: Int {
+            layers.reduce(inputSize) { side, layer in layer == .maxPool ? side / 2 : side }
+        }
+
+        /// Side of the grid of annotation vectors: the adaptive pool's size, or the feature map's.
         public var gridSize: Int {
-            if let poolSize { return poolSize }
-            return layers.reduce(inputSize) { side, layer in layer == .maxPool ? side / 2 : side }
+            poolSize ?? featureMapSize
         }
     }
 
@@ -106,7 +111,7 @@ public struct ModelConfiguration: Sendable, Equatable {
                 path: path, field: "decoder.encoder_dim",
                 reason: "\(decoder.encoderDim) differs from the last convolution's \(encoder.outputChannels) channels")
         }
-        guard encoder.gridSize > 0 else {
+        guard encoder.featureMapSize > 0 else {
             throw CaptionError.invalidConfiguration(
                 path: path, field: "encoder.input_size",
                 reason: "\(encoder.inputSize) is too small for \(encoder.layers.filter { $0 == .maxPool }.count) max pools")
