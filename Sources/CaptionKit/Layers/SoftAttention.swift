@@ -77,7 +77,8 @@ public struct SoftAttention: Sendable {
         return (context, alpha)
     }
 
-    /// `full_att(act(projected[p] + decoder[b]))` for every beam and position.
+    /// `full_att(act(projected[p] + decoder[b]))` for every beam and position, without
+    /// `full_att`'s bias: it shifts every score of a row equally, which the softmax cancels.
     // projected: P x A, decoder: B x A, fullWeight: 1 x A -> scores: B x P
     private func score(
         beams: Int, positions: Int,
@@ -85,7 +86,6 @@ public struct SoftAttention: Sendable {
         fullWeight: UnsafePointer<Float>, scores: UnsafeMutablePointer<Float>
     ) {
         let size = attentionSize
-        let fullBias = fullAttention.bias?[flat: 0] ?? 0
         ComputeThreads.parallelFor(beams * positions, minimumChunk: max(1, 16_384 / max(1, size))) { pairs in
             for pair in pairs {
                 let (beam, position) = pair.quotientAndRemainder(dividingBy: positions)
@@ -94,7 +94,7 @@ public struct SoftAttention: Sendable {
                 for unit in 0..<size {
                     sum += fullWeight[unit] * activation(projectedRow[unit] + decoderRow[unit])
                 }
-                scores[pair] = sum + fullBias
+                scores[pair] = sum
             }
         }
     }

@@ -14,10 +14,7 @@ public enum Softmax {
     /// Replaces each row of the row-major `rows x columns` matrix in `values` by its softmax:
     /// `exp(x - max) / sum(exp(x - max))`.
     public static func softmax(rows: Int, columns: Int, values: UnsafeMutablePointer<Float>) {
-        // values: rows x columns, each row normalised independently
-        for row in 0..<rows {
-            let line = UnsafeMutableBufferPointer(start: values + row * columns, count: columns)
-            let maximum = largest(line)
+        forEachRow(rows: rows, columns: columns, values: values) { line, maximum in
             var sum: Float = 0
             for index in line.indices {
                 let exponential = expf(line[index] - maximum)
@@ -34,13 +31,10 @@ public enum Softmax {
     /// Replaces each row of the row-major `rows x columns` matrix in `values` by its
     /// log-softmax: `x - max - log(sum(exp(x - max)))`.
     public static func logSoftmax(rows: Int, columns: Int, values: UnsafeMutablePointer<Float>) {
-        // values: rows x columns, each row normalised independently
-        for row in 0..<rows {
-            let line = UnsafeMutableBufferPointer(start: values + row * columns, count: columns)
-            let maximum = largest(line)
+        forEachRow(rows: rows, columns: columns, values: values) { line, maximum in
             var sum: Float = 0
-            for index in line.indices {
-                sum += expf(line[index] - maximum)
+            for value in line {
+                sum += expf(value - maximum)
             }
             // (x - max) first: folding max and log(sum) into one shift would round it at the
             // scale of max, losing the small differences between large logits.
@@ -51,13 +45,20 @@ public enum Softmax {
         }
     }
 
-    /// The largest element of a row (NaN if the row holds a NaN, `-infinity` if empty).
-    private static func largest(_ line: UnsafeMutableBufferPointer<Float>) -> Float {
-        var maximum = -Float.infinity
-        for value in line where value > maximum || value.isNaN {
-            maximum = value
+    /// Calls `body` with each row and its largest element (NaN if the row holds a NaN).
+    // values: rows x columns, each row handled independently
+    private static func forEachRow(
+        rows: Int, columns: Int, values: UnsafeMutablePointer<Float>,
+        _ body: (_ line: UnsafeMutableBufferPointer<Float>, _ maximum: Float) -> Void
+    ) {
+        for row in 0..<rows {
+            let line = UnsafeMutableBufferPointer(start: values + row * columns, count: columns)
+            var maximum = -Float.infinity
+            for value in line where value > maximum || value.isNaN {
+                maximum = value
+            }
+            body(line, maximum)
         }
-        return maximum
     }
 }
 
