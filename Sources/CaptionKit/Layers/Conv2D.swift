@@ -123,7 +123,8 @@ public struct Conv2D: Sendable {
 
     /// This convolution followed by `batchNorm` (evaluation mode) as a single convolution:
     /// output channel `o` gets weight `weight[o] * scale[o]` and bias `bias[o] * scale[o] + shift[o]`.
-    /// The new weight is an owned copy; the fused ReLU and tiling settings carry over.
+    /// The new weight is an owned copy; the tiling bound carries over, and a fused ReLU
+    /// applies after the batch norm (VGG's conv, BatchNorm, ReLU order).
     /// - Precondition: `batchNorm.channels == outputChannels`.
     public func folding(_ batchNorm: BatchNorm2D) -> Conv2D {
         precondition(batchNorm.channels == outputChannels,
