@@ -2,7 +2,7 @@ import Testing
 @testable import CaptionKit
 
 /// An image batch of test values.
-func testImage(_ batch: Int, _ channels: Int, _ height: Int, _ width: Int, seed: UInt64 = 11)
+func testImageBatch(_ batch: Int, _ channels: Int, _ height: Int, _ width: Int, seed: UInt64 = 11)
     -> (tensor: Tensor, values: [Float], shape: NaiveLayers.ImageShape) {
     let shape = NaiveLayers.ImageShape(batch: batch, channels: channels, height: height, width: width)
     let values = testValues(shape.count, seed: seed)
@@ -16,7 +16,7 @@ struct LayersPoolingTests {
         [1, 1, 2, 2, 2, 2], [2, 3, 7, 5, 2, 2], [1, 5, 9, 8, 3, 2], [2, 3, 4, 6, 3, 1], [1, 2, 1, 1, 1, 1], [1, 6, 3, 9, 3, 3],
     ])
     func maxPoolMatchesNaive(parameters: [Int]) {
-        let (tensor, values, shape) = testImage(parameters[0], parameters[1], parameters[2], parameters[3])
+        let (tensor, values, shape) = testImageBatch(parameters[0], parameters[1], parameters[2], parameters[3])
         let (expected, expectedShape) = NaiveLayers.maxPool(values, shape, kernel: parameters[4], stride: parameters[5])
         let pool = MaxPool2D(kernelSize: parameters[4], stride: parameters[5])
         let output = pool(tensor)
@@ -45,7 +45,7 @@ struct LayersPoolingTests {
               [1, 3, 5, 7, 5, 7], [2, 2, 6, 6, 1, 1], [1, 3, 11, 9, 14, 14],
           ])
     func adaptiveAveragePoolMatchesNaive(parameters: [Int]) {
-        let (tensor, values, shape) = testImage(parameters[0], parameters[1], parameters[2], parameters[3])
+        let (tensor, values, shape) = testImageBatch(parameters[0], parameters[1], parameters[2], parameters[3])
         let expected = NaiveLayers.adaptiveAveragePool(values, shape, outputHeight: parameters[4], outputWidth: parameters[5])
         let pool = AdaptiveAvgPool2D(outputSize: (parameters[4], parameters[5]))
         let output = pool(tensor)
@@ -62,7 +62,7 @@ struct LayersPoolingTests {
 
     @Test("batch norm (eval) matches (x - mean) / sqrt(var + eps) * weight + bias", arguments: [1e-5, 1e-3] as [Float])
     func batchNormMatchesNaive(epsilon: Float) {
-        let (tensor, values, shape) = testImage(2, 5, 3, 4)
+        let (tensor, values, shape) = testImageBatch(2, 5, 3, 4)
         let weight = testValues(5, seed: 21), bias = testValues(5, seed: 22), mean = testValues(5, seed: 23)
         let variance = testValues(5, seed: 24).map { abs($0) * 0.01 }
         let expected = NaiveLayers.batchNorm(

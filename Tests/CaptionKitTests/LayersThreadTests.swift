@@ -25,14 +25,14 @@ struct LayersThreadTests {
             weight: Tensor(shape: [24, 16, 3, 3], scalars: testValues(24 * 16 * 9, seed: 71)),
             bias: Tensor(shape: [24], scalars: testValues(24, seed: 72)), padding: 1, fusesReLU: true,
             columnBufferLimit: 16 * 9 * 4 * 28 * 10)
-        let (input, _, _) = testImage(2, 16, 28, 28)
+        let (input, _, _) = testImageBatch(2, 16, 28, 28)
         let results = withOneAndTwoThreads { layer(input).scalars }
         expectClose(results.two, results.one, relativeTolerance: 1e-5, absoluteTolerance: 1e-5, "conv")
     }
 
     @Test("MaxPool2D, AdaptiveAvgPool2D and BatchNorm2D (split over planes)")
     func pooling() {
-        let (input, _, _) = testImage(2, 48, 28, 28)
+        let (input, _, _) = testImageBatch(2, 48, 28, 28)
         let batchNorm = BatchNorm2D(
             weight: Tensor(shape: [48], scalars: testValues(48, seed: 73)), bias: Tensor(shape: [48], scalars: testValues(48, seed: 74)),
             runningMean: Tensor(shape: [48], scalars: testValues(48, seed: 75)),
