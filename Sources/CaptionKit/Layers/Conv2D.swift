@@ -1,0 +1,216 @@
+/// A 2-D convolution, the port of `torch.nn.Conv2d` (groups 1, dilation 1, zero padding).
+///
+/// The weight is `[O, I, KH, KW]` and the optional bias `[O]`, exactly as PyTorch stores
+/// them; input `[N, I, H, W]` gives output `[N, O, H', W']` with
+/// `H' = floor((H + 2 * padding.height - KH) / stride.height) + 1` (and likewise for W').
+///
+/// Computed as im2col + GEMM: the output positions of one image are cut into tiles (runs of
+/// positions in row-major order) so that the column buffer `(I*KH*KW) x tile` stays within
+/// `columnBufferLimit` bytes; each tile is one `GEMM.multiply` that writes straight into the
+/// output tensor, followed by the bias and, when `fusesReLU`, the ReLU on that tile.
+public struct Conv2D: Sendable {
+    /// `weight`, shape `[O, I, KH, KW]` (PyTorch `Conv2d.weight`).
+    public let weight: Tensor
+    /// `bias`, shape `[O]` (PyTorch `Conv2d.bias`), or nil for `bias=False`.
+    public let bias: Tensor?
+    /// Step between window positions (PyTorch `stride`).
+    public let stride: (height: Int, width: Int)
+    /// Zeros added on each side of the input (PyTorch `padding`).
+    public let padding: (height: Int, width: Int)
+    /// Whether a ReLU is applied to the output (the `nn.ReLU` that follows the convolution,
+    /// fused into the tile loop).
+    public let fusesReLU: Bool
+    /// The most bytes the im2col column buffer may take; at least one column is always used.
+    public let columnBufferLimit: Int
+
+    /// The default bound on the im2col column buffer: 16 MiB.
+    public static let defaultColumnBufferLimit = 16 << 20
+
+    /// A convolution from PyTorch's tensors.
+    /// - Parameters:
+    ///   - weight: `[O, I, KH, KW]`.
+    ///   - bias: `[O]`, or nil.
+    ///   - stride: PyTorch `stride` per axis (at least 1).
+    ///   - padding: PyTorch `padding` per axis (at least 0).
+    ///   - fusesReLU: apply ReLU to the output.
+    ///   - columnBufferLimit: bound on the im2col buffer in bytes.
+    /// - Precondition: the shapes agree (the weight store checks bundle shapes before this).
+    public init(
+        weight: Tensor, bias: Tensor? = nil,
+        stride: (height: Int, width: Int), padding: (height: Int, width: Int),
+        fusesReLU: Bool = false, columnBufferLimit: Int = Conv2D.defaultColumnBufferLimit
+    ) {
+        precondition(weight.rank == 4, "Conv2D weight must be [O, I, KH, KW], got \(weight.shape)")
+        precondition(bias == nil || bias?.shape == [weight.shape[0]],
+                     "Conv2D bias must be [\(weight.shape[0])], got \(bias?.shape ?? [])")
+        precondition(stride.height >= 1 && stride.width >= 1, "Conv2D stride must be at least 1")
+        precondition(padding.height >= 0 && padding.width >= 0, "Conv2D padding must be at least 0")
+        self.weight = weight
+        self.bias = bias
+        self.stride = stride
+        self.padding = padding
+        self.fusesReLU = fusesReLU
+        self.columnBufferLimit = columnBufferLimit
+    }
+
+    /// A convolution with the same stride and padding on both axes (PyTorch's `int` form;
+    /// its defaults are stride 1, padding 0).
+    public init(
+        weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
+        fusesReLU: Bool = false, columnBufferLimit: Int = Conv2D.defaultColumnBufferLimit
+    ) {
+        self.init(weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding),
+                  fusesReLU: fusesReLU, columnBufferLimit: columnBufferLimit)
+    }
+
+    /// O, the number of output channels.
+    public var outputChannels: Int { weight.shape[0] }
+    /// I, the number of input channels.
+    public var inputChannels: Int { weight.shape[1] }
+    /// KH x KW.
+    public var kernelSize: (height: Int, width: Int) { (weight.shape[2], weight.shape[3]) }
+
+    /// `[N, O, H', W']` for an input of shape `[N, I, H, W]`, or nil when the input is not
+    /// rank 4, has another channel count, or is smaller than the kernel after padding.
+    public func outputShape(forInput shape: [Int]) -> [Int]? {
+        guard let input = SpatialGeometry.imageBatch(shape), input.channels == inputChannels else { return nil }
+        let height = SpatialGeometry.outputLength(
+            input: input.height, kernel: kernelSize.height, stride: stride.height, padding: padding.height)
+        let width = SpatialGeometry.outputLength(
+            input: input.width, kernel: kernelSize.width, stride: stride.width, padding: padding.width)
+        guard height > 0, width > 0 else { return nil }
+        return [input.batch, outputChannels, height, width]
+    }
+
+    /// The convolution of `input` (`[N, I, H, W]` -> `[N, O, H', W']`).
+    /// - Precondition: `outputShape(forInput: input.shape)` is not nil.
+    public func callAsFunction(_ input: Tensor) -> Tensor {
+        guard let outputShape = outputShape(forInput: input.shape) else {
+            preconditionFailure("Conv2D with weight \(weight.shape) cannot take input \(input.shape)")
+        }
+        let positions = outputShape[2] * outputShape[3]
+        let reduction = inputChannels * kernelSize.height * kernelSize.width
+        let tileLength = min(positions, max(1, columnBufferLimit / (MemoryLayout<Float>.stride * max(1, reduction))))
+        let columns = UnsafeMutablePointer<Float>.allocate(capacity: max(1, reduction * tileLength))
+        defer { columns.deallocate() }
+        let imageCount = input.count / max(1, input.shape[0])
+        let outputImageCount = outputChannels * positions
+        return Tensor(shape: outputShape) { output in
+            guard let outputBase = output.baseAddress else { return }
+            input.withUnsafeBufferPointer { inputBuffer in
+                weight.withUnsafeBufferPointer { weightBuffer in
+                    guard let inputBase = inputBuffer.baseAddress, let weightBase = weightBuffer.baseAddress else { return }
+                    for image in 0..<outputShape[0] {
+                        for tileStart in Swift.stride(from: 0, to: positions, by: tileLength) {
+                            let tile = tileStart..<min(positions, tileStart + tileLength)
+                            gatherColumns(
+                                image: inputBase + image * imageCount, height: input.shape[2], width: input.shape[3],
+                                outputWidth: outputShape[3], positions: tile, columns: columns)
+                            // weight: O x (I*KH*KW), columns: (I*KH*KW) x tile -> output: O x tile (row stride H'*W')
+                            let outputTile = outputBase + image * outputImageCount + tileStart
+                            GEMM.multiply(
+                                m: outputChannels, n: tile.count, k: reduction,
+                                a: weightBase, lda: reduction,
+                                b: columns, ldb: tile.count,
+                                c: outputTile, ldc: positions)
+                            finishTile(outputTile, length: tile.count, rowStride: positions)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// This convolution followed by `batchNorm` (evaluation mode) as a single convolution:
+    /// output channel `o` gets weight `weight[o] * scale[o]` and bias `bias[o] * scale[o] + shift[o]`.
+    /// The new weight is an owned copy; the tiling bound carries over, and a fused ReLU
+    /// applies after the batch norm (VGG's conv, BatchNorm, ReLU order).
+    /// - Precondition: `batchNorm.channels == outputChannels`.
+    public func folding(_ batchNorm: BatchNorm2D) -> Conv2D {
+        precondition(batchNorm.channels == outputChannels,
+                     "BatchNorm2D over \(batchNorm.channels) channels cannot follow Conv2D with weight \(weight.shape)")
+        let channelSize = weight.count / max(1, outputChannels)
+        var foldedWeight = weight
+        foldedWeight.withUnsafeMutableBufferPointer { values in
+            // weight: O x (I*KH*KW), row o scaled by scale[o]
+            for channel in 0..<outputChannels {
+                let row = UnsafeMutableBufferPointer(rebasing: values[(channel * channelSize)..<((channel + 1) * channelSize)])
+                for index in row.indices { row[index] *= batchNorm.scale[channel] }
+            }
+        }
+        let foldedBias = (0..<outputChannels).map { channel in
+            (bias?[flat: channel] ?? 0) * batchNorm.scale[channel] + batchNorm.shift[channel]
+        }
+        return Conv2D(
+            weight: foldedWeight, bias: Tensor(shape: [outputChannels], scalars: foldedBias),
+            stride: stride, padding: padding, fusesReLU: fusesReLU, columnBufferLimit: columnBufferLimit)
+    }
+
+    /// im2col for one image and a run of output positions; padding reads as zero.
+    // image: I x H x W -> columns: (I*KH*KW) x positions.count, row (i, ky, kx) column p holding
+    // image[i, y(p)*strideH - padH + ky, x(p)*strideW - padW + kx]
+    private func gatherColumns(
+        image: UnsafePointer<Float>, height: Int, width: Int, outputWidth: Int,
+        positions: Range<Int>, columns: UnsafeMutablePointer<Float>
+    ) {
+        let (kernelHeight, kernelWidth) = kernelSize
+        let rows = inputChannels * kernelHeight * kernelWidth
+        ComputeThreads.parallelFor(rows, minimumChunk: max(1, 16_384 / positions.count)) { chunk in
+            for row in chunk {
+                let channel = row / (kernelHeight * kernelWidth)
+                let offsetY = row / kernelWidth % kernelHeight
+                let offsetX = row % kernelWidth
+                let plane = image + channel * height * width
+                // Output x whose input x = x * strideW - padW + offsetX lies inside 0..<width.
+                let firstInside = SpatialGeometry.ceilDivide(padding.width - offsetX, stride.width)
+                let endInside = SpatialGeometry.floorDivide(width - 1 + padding.width - offsetX, stride.width) + 1
+                var destination = columns + row * positions.count
+                var position = positions.lowerBound
+                while position < positions.upperBound {
+                    // One output row's share of the tile: output xs startX..<endX at output y.
+                    let outputY = position / outputWidth
+                    let startX = position - outputY * outputWidth
+                    let endX = min(outputWidth, startX + positions.upperBound - position)
+                    let inputY = outputY * stride.height - padding.height + offsetY
+                    if inputY < 0 || inputY >= height {
+                        destination.update(repeating: 0, count: endX - startX)
+                    } else {
+                        let insideStart = min(max(firstInside, startX), endX)
+                        let insideEnd = min(max(endInside, insideStart), endX)
+                        destination.update(repeating: 0, count: insideStart - startX)
+                        let inputRow = plane + inputY * width
+                        let inside = destination + (insideStart - startX)
+                        if stride.width == 1 {
+                            inside.update(from: inputRow + (insideStart - padding.width + offsetX),
+                                          count: insideEnd - insideStart)
+                        } else {
+                            for x in insideStart..<insideEnd {
+                                inside[x - insideStart] = inputRow[x * stride.width - padding.width + offsetX]
+                            }
+                        }
+                        (destination + (insideEnd - startX)).update(repeating: 0, count: endX - insideEnd)
+                    }
+                    destination += endX - startX
+                    position += endX - startX
+                }
+            }
+        }
+    }
+
+    /// Adds the bias and applies the fused ReLU to one output tile.
+    // tile: O rows of `length` values, `rowStride` apart
+    private func finishTile(_ tile: UnsafeMutablePointer<Float>, length: Int, rowStride: Int) {
+        guard bias != nil || fusesReLU else { return }
+        ComputeThreads.parallelFor(outputChannels, minimumChunk: max(1, 16_384 / length)) { channels in
+            for channel in channels {
+                let line = UnsafeMutableBufferPointer(start: tile + channel * rowStride, count: length)
+                if let value = bias?[flat: channel] {
+                    for index in line.indices { line[index] += value }
+                }
+                if fusesReLU {
+                    Activation.relu.apply(to: line)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+import Testing
+@testable import CaptionKit
+
+/// The same layers run with one and with two compute threads give the same numbers: the
+/// library's parallel loops only split independent outputs, never a sum, so pooling and
+/// batch norm agree bit for bit; OpenBLAS's GEMM may round differently with another thread
+/// count, so layers built on it agree to float rounding (1e-5 relative).
+/// Serialized because `ComputeThreads.count` is process-wide.
+@Suite("Layers: one thread and two threads agree", .serialized)
+struct LayersThreadTests {
+    /// `body` evaluated with 1 thread and with 2, the setting restored afterwards.
+    func withOneAndTwoThreads(_ body: () -> [Float]) -> (one: [Float], two: [Float]) {
+        let saved = ComputeThreads.count
+        defer { ComputeThreads.count = saved }
+        ComputeThreads.count = 1
+        let one = body()
+        ComputeThreads.count = 2
+        return (one, body())
+    }
+
+    @Test("Conv2D (im2col split over rows, bias and ReLU over channels)")
+    func convolution() {
+        // 16 channels x 3 x 3 = 144 column rows, 784 positions: large enough to split.
+        let layer = Conv2D(
+            weight: Tensor(shape: [24, 16, 3, 3], scalars: testValues(24 * 16 * 9, seed: 71)),
+            bias: Tensor(shape: [24], scalars: testValues(24, seed: 72)), padding: 1, fusesReLU: true,
+            columnBufferLimit: 16 * 9 * 4 * 28 * 10)
+        let (input, _, _) = testImageBatch(2, 16, 28, 28)
+        let results = withOneAndTwoThreads { layer(input).scalars }
+        expectClose(results.two, results.one, relativeTolerance: 1e-5, absoluteTolerance: 1e-5, "conv")
+    }
+
+    @Test("MaxPool2D, AdaptiveAvgPool2D and BatchNorm2D (split over planes)")
+    func pooling() {
+        let (input, _, _) = testImageBatch(2, 48, 28, 28)
+        let batchNorm = BatchNorm2D(
+            weight: Tensor(shape: [48], scalars: testValues(48, seed: 73)), bias: Tensor(shape: [48], scalars: testValues(48, seed: 74)),
+            runningMean: Tensor(shape: [48], scalars: testValues(48, seed: 75)),
+            runningVariance: Tensor(shape: [48], scalars: testValues(48, seed: 76).map { abs($0) + 0.5 }))
+        let results = withOneAndTwoThreads {
+            MaxPool2D()(input).scalars + AdaptiveAvgPool2D(outputSize: 9)(input).scalars + batchNorm(input).scalars
+        }
+        expectClose(results.two, results.one, relativeTolerance: 0, absoluteTolerance: 0, "pooling and batch norm, bit for bit")
+    }
+
+    @Test("SoftAttention (scores split over beam-position pairs)")
+    func attention() {
+        let (positions, features, attentionSize, beams) = (196, 32, 64, 3)
+        let attention = SoftAttention(
+            encoderAttention: Linear(weight: Tensor(shape: [attentionSize, features], scalars: testValues(attentionSize * features, seed: 77))),
+            decoderAttention: Linear(weight: Tensor(shape: [attentionSize, 16], scalars: testValues(attentionSize * 16, seed: 78))),
+            fullAttention: Linear(weight: Tensor(shape: [1, attentionSize], scalars: testValues(attentionSize, seed: 79))),
+            activation: .tanh)
+        let annotations = Tensor(shape: [positions, features], scalars: testValues(positions * features, seed: 80))
+        let hidden = Tensor(shape: [beams, 16], scalars: testValues(beams * 16, seed: 81))
+        let results = withOneAndTwoThreads {
+            let (context, alpha) = attention(
+                projectedAnnotations: attention.projectAnnotations(annotations), annotations: annotations, hidden: hidden)
+            return context.scalars + alpha.scalars
+        }
+        expectClose(results.two, results.one, relativeTolerance: 1e-5, absoluteTolerance: 1e-6, "attention")
+    }
+}
