@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .jsontext import dumps
+
 FORMAT = "show-attend-tell/1"
 IMAGENET_MEAN = [0.485, 0.456, 0.406]
 IMAGENET_STD = [0.229, 0.224, 0.225]
@@ -126,8 +128,8 @@ def batch_norm_eps(config: dict) -> float:
 
 
 def config_json(config: dict) -> str:
-    """The checked config.json text (2-space indent, key order kept)."""
-    return json.dumps(check_config(config), indent=2) + "\n"
+    """The checked config.json text (2-space indent, key order kept, `layers` on one line)."""
+    return dumps(check_config(config), indent=2) + "\n"
 
 
 def load_config(path: str | Path) -> dict:
