@@ -152,20 +152,31 @@ def load_bundle(path: str | Path) -> tuple[ShowAttendTell, dict, dict[str, int]]
     except ValueError as error:
         raise BundleError(f"{path}: {error}") from error
     arrays = {name[: -len(".npy")]: reader.array(name) for name in reader.names() if name.endswith(".npy")}
-    expected = _expected_shapes(config, len(vocab))
-    problems = _shape_problems(expected, {key: array.shape for key, array in arrays.items()}, str(path))
+    return model_from_arrays(config, len(vocab), arrays, str(path)), config, vocab
+
+
+def model_from_arrays(config: dict, vocab_size: int, arrays: dict[str, np.ndarray],
+                      source: str) -> ShowAttendTell:
+    """A ShowAttendTell (eval mode) holding `arrays`, keyed by bundle tensor name.
+
+    Raises BundleError, prefixed by `source`, naming every missing, unexpected or mis-shaped
+    tensor with both shapes, and any tensor whose dtype is not float16/32/64
+    (num_batches_tracked: an integer scalar, optional, ignored). Floats are converted to float32.
+    """
+    model = ShowAttendTell(config, vocab_size)
+    state = model.state_dict()
+    expected = {key: tuple(tensor.shape) for key, tensor in state.items()}
+    problems = _shape_problems(expected, {key: array.shape for key, array in arrays.items()}, source)
     for key, array in arrays.items():
         if key.endswith(COUNTER_SUFFIX):
             if not np.issubdtype(array.dtype, np.integer):
-                problems.append(f"{path}: tensor {key} has dtype {array.dtype}, expected an integer")
+                problems.append(f"{source}: tensor {key} has dtype {array.dtype}, expected an integer")
         elif array.dtype not in [np.dtype(d) for d in FLOAT_DTYPES]:
-            problems.append(f"{path}: tensor {key} has dtype {array.dtype}, expected float16, float32 or float64")
+            problems.append(f"{source}: tensor {key} has dtype {array.dtype}, expected float16, float32 or float64")
     if problems:
         raise BundleError("\n".join(problems))
-    model = ShowAttendTell(config, len(vocab))
-    state = model.state_dict()
     for key, array in arrays.items():
         if not key.endswith(COUNTER_SUFFIX):
             state[key] = torch.from_numpy(np.asarray(array, dtype=np.float32, order="C"))
     model.load_state_dict(state)
-    return model.eval(), config, vocab
+    return model.eval()
