@@ -161,7 +161,7 @@ def model_from_arrays(config: dict, vocab_size: int, arrays: dict[str, np.ndarra
 
     Raises BundleError, prefixed by `source`, naming every missing, unexpected or mis-shaped
     tensor with both shapes, and any tensor whose dtype is not float16/32/64
-    (num_batches_tracked: an integer scalar, optional, ignored). Floats are converted to float32.
+    (num_batches_tracked: an integer scalar, optional; kept, never used). Floats become float32.
     """
     model = ShowAttendTell(config, vocab_size)
     state = model.state_dict()
@@ -176,7 +176,7 @@ def model_from_arrays(config: dict, vocab_size: int, arrays: dict[str, np.ndarra
     if problems:
         raise BundleError("\n".join(problems))
     for key, array in arrays.items():
-        if not key.endswith(COUNTER_SUFFIX):
-            state[key] = torch.from_numpy(np.asarray(array, dtype=np.float32, order="C"))
+        dtype = np.int64 if key.endswith(COUNTER_SUFFIX) else np.float32  # counters kept for round trips
+        state[key] = torch.from_numpy(np.asarray(array, dtype=dtype, order="C"))
     model.load_state_dict(state)
     return model.eval()
