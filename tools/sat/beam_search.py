@@ -56,9 +56,10 @@ def beam_search(model, annotations: torch.Tensor, vocab: dict[str, int], beam_si
     - finished: False when the answer was cut at max_length without <end>;
     - steps: len(alphas), the decoder steps the answer took;
     - hypotheses: every finished hypothesis (same fields) in the order they finished.
-    `dtype` torch.float64 runs a float64 copy of the decoder (diagnostics only). When `trace` is a
-    list, each step appends (kept scores, best rejected score or None) to it, so a caller can see
-    how close a ranking was.
+    The decoder's mode is left alone (its steps have no dropout); tensors follow the annotations'
+    device. `dtype` torch.float64 runs a float64 copy of the decoder (diagnostics only). When
+    `trace` is a list, each step appends (kept scores, best rejected score or None) to it, so a
+    caller can see how close a ranking was.
     """
     if beam_size < 1:
         raise ValueError(f"beam_size must be at least 1, got {beam_size}")
@@ -67,15 +68,15 @@ def beam_search(model, annotations: torch.Tensor, vocab: dict[str, int], beam_si
     if annotations.dim() != 2:
         raise ValueError(f"annotations must be P x C, got shape {tuple(annotations.shape)}")
     decoder = model.decoder if dtype == torch.float32 else copy.deepcopy(model.decoder).to(dtype)
-    decoder.eval()
     words = index_to_word(vocab)
     end = vocab[END]
 
     image = annotations.to(dtype).unsqueeze(0)                 # 1 x P x C
     projected = decoder.project(image)                         # 1 x P x A
     hidden, cell = decoder.init_state(image)                   # 1 x D each
-    previous = torch.tensor([vocab[START]], dtype=torch.long)  # live beams' last words
-    scores = torch.zeros(1, dtype=dtype)                       # live beams' scores
+    device = annotations.device
+    previous = torch.tensor([vocab[START]], device=device)     # live beams' last words
+    scores = torch.zeros(1, dtype=dtype, device=device)        # live beams' scores
     live_ids: list[list[int]] = [[]]
     live_alphas: list[list[list[float]]] = [[]]
     live_count = beam_size
@@ -107,9 +108,9 @@ def beam_search(model, annotations: torch.Tensor, vocab: dict[str, int], beam_si
         live_count = len(kept_beams)
         if live_count == 0:
             break
-        index = torch.tensor(kept_beams, dtype=torch.long)
+        index = torch.tensor(kept_beams, device=device)
         hidden, cell = hidden[index], cell[index]
-        previous = torch.tensor(kept_words, dtype=torch.long)
+        previous = torch.tensor(kept_words, device=device)
         scores = candidates[index * decoder.vocab_size + previous]
 
     for token_ids, alphas, score in zip(live_ids, live_alphas, scores.tolist()):
