@@ -14,13 +14,14 @@ SIXTEEN_BIT_MODES = ("I;16", "I;16B", "I;16L")
 def to_rgb(image: Image.Image) -> Image.Image:
     """EXIF orientation applied, then 8-bit RGB: grey and palette expanded, alpha dropped.
 
-    16-bit greyscale (Pillow modes I;16*, as 16-bit PNGs open) is scaled to 8 bits as round(v / 257) first;
-    Pillow's own convert("RGB") would clip it instead.
+    16-bit samples keep their high byte (v >> 8, libpng's png_set_strip_16): Pillow already
+    reads 16-bit RGB PNGs that way, but would clip 16-bit greyscale (modes I;16*), so that is
+    reduced here first.
     """
     image = ImageOps.exif_transpose(image)
     if image.mode in SIXTEEN_BIT_MODES:
-        values = np.asarray(image, dtype=np.float64)
-        image = Image.fromarray(np.clip(np.rint(values / 257.0), 0, 255).astype(np.uint8), mode="L")
+        values = np.asarray(image).astype(np.uint16)
+        image = Image.fromarray((values >> 8).astype(np.uint8), mode="L")
     return image.convert("RGB")
 
 

@@ -321,12 +321,12 @@ def check_preprocess(directory: Path) -> None:
         expect(image.size == (16, 8), "stored JPEG size")
     with Image.open(directory / "rotated.jpg") as image:
         expect(to_rgb(image).size == (8, 16), "EXIF orientation not applied")
-    grey = np.array([[0, 257 * 100, 65535, 257 * 7 + 129]], dtype=np.uint16)
+    grey = np.array([[0, 257 * 100, 65535, 0x12FF]], dtype=np.uint16)
     Image.fromarray(grey).save(directory / "grey16.png")
     with Image.open(directory / "grey16.png") as image:
         expect(image.mode == "I;16", f"16-bit PNG opens as {image.mode}")
         scaled = np.asarray(to_rgb(image))[0, :, 0]
-    expect(scaled.tolist() == [0, 100, 255, 8], f"16-bit scaling gives {scaled.tolist()}")
+    expect(scaled.tolist() == [0, 100, 255, 0x12], f"16-bit reduction gives {scaled.tolist()}")
     print("ok preprocess: no resample at size, EXIF orientation, 16-bit grey")
 
 
