@@ -24,9 +24,14 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev", "zlib1g-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(
             name: "CaptionKit",
-            dependencies: ["COpenBLAS"]
+            dependencies: ["COpenBLAS", "CZlib"]
         ),
         .testTarget(
             name: "CaptionKitTests",
