@@ -24,9 +24,14 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev", "zlib1g-dev"])]
         ),
+        // libjpeg/libpng calls behind setjmp/longjmp error handling (see its header).
+        .target(
+            name: "CImageCodecs",
+            dependencies: ["CJPEG", "CPNG"]
+        ),
         .target(
             name: "CaptionKit",
-            dependencies: ["COpenBLAS"]
+            dependencies: ["COpenBLAS", "CImageCodecs"]
         ),
         .testTarget(
             name: "CaptionKitTests",
