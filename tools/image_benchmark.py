@@ -21,24 +21,29 @@ import numpy as np
 from PIL import Image
 
 
+def upsampled_noise(rng, cells, channels, width, height):
+    """Gaussian noise on a cells-wide grid, upsampled with Pillow's bicubic filter."""
+    coarse = rng.normal(0, 1, (cells * 3 // 4, cells, channels)).astype(np.float32)
+    planes = [np.asarray(Image.fromarray(coarse[..., c], "F").resize((width, height), Image.BICUBIC))
+              for c in range(channels)]
+    return np.stack(planes, axis=-1)
+
+
 def make(path):
     rng = np.random.default_rng(12)
     width, height = 4000, 3000
-    layers = []
-    # Smooth lighting, mid-scale structure and fine texture: noise fields at three scales,
-    # each upsampled with Pillow's bicubic filter, plus sensor-like grain.
-    for cells, amplitude in ((8, 70.0), (120, 30.0), (1000, 14.0)):
-        coarse = rng.normal(0, 1, (cells * 3 // 4, cells, 3)).astype(np.float32)
-        planes = [np.asarray(Image.fromarray(coarse[..., c], "F").resize((width, height), Image.BICUBIC))
-                  for c in range(3)]
-        layers.append(amplitude * np.stack(planes, axis=-1))
-    picture = 120 + sum(layers) + rng.normal(0, 3, (height, width, 3))
+    # Like a photograph: structure and texture mostly in brightness (shared by the three
+    # channels) at coarse, middle and fine scales; colour varying slowly; sensor grain.
+    brightness = sum(amplitude * upsampled_noise(rng, cells, 1, width, height)
+                     for cells, amplitude in ((6, 45.0), (60, 22.0), (600, 12.0), (2000, 6.0)))
+    colour = 25.0 * upsampled_noise(rng, 5, 3, width, height) + 8.0 * upsampled_noise(rng, 80, 3, width, height)
+    picture = np.array([125.0, 115.0, 100.0]) + brightness + colour + rng.normal(0, 2.5, (height, width, 3))
     # A few hard-edged objects.
     y, x = np.ogrid[0:height, 0:width]
-    for cx, cy, radius, colour in ((900, 700, 350, (200, 60, 40)), (2900, 1800, 600, (40, 90, 190))):
+    for cx, cy, radius, tint in ((900, 700, 350, (200, 60, 40)), (2900, 1800, 600, (40, 90, 190))):
         disc = (x - cx) ** 2 + (y - cy) ** 2 < radius ** 2
-        picture[disc] = 0.6 * picture[disc] + 0.4 * np.array(colour)
-    picture[2200:2600, 300:1700] = [235, 235, 225]
+        picture[disc] = 0.6 * picture[disc] + 0.4 * np.array(tint)
+    picture[2200:2600, 300:1700] = 0.3 * picture[2200:2600, 300:1700] + 0.7 * np.array([235, 235, 225])
     Image.fromarray(np.clip(picture, 0, 255).astype(np.uint8)).save(path, "JPEG", quality=90)
 
 
