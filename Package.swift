@@ -29,9 +29,14 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // libjpeg/libpng calls behind setjmp/longjmp error handling (see its header).
+        .target(
+            name: "CImageCodecs",
+            dependencies: ["CJPEG", "CPNG"]
+        ),
         .target(
             name: "CaptionKit",
-            dependencies: ["COpenBLAS", "CZlib"]
+            dependencies: ["COpenBLAS", "CZlib", "CImageCodecs"]
         ),
         .testTarget(
             name: "CaptionKitTests",
