@@ -56,13 +56,7 @@ struct LayersPyTorchTests {
     let fixture: Fixture
 
     init() throws {
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("Package.swift").path) {
-            let parent = directory.deletingLastPathComponent()
-            try #require(parent.path != directory.path, "no Package.swift above \(#filePath)")
-            directory = parent
-        }
-        let url = directory.appendingPathComponent("Fixtures/layers/pytorch_layers.json")
+        let url = Fixtures.url("layers/pytorch_layers.json")
         fixture = try JSONDecoder().decode(Fixture.self, from: Data(contentsOf: url))
     }
 

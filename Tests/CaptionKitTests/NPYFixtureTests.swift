@@ -76,14 +76,8 @@ enum NPYFixtures {
         let writerHeaders: [WriterHeader]
     }
 
-    /// Fixtures/npy, found by walking up from this file to the folder holding Package.swift.
-    static let directory: URL = {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/" && !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-            folder.deleteLastPathComponent()
-        }
-        return folder.appendingPathComponent("Fixtures/npy")
-    }()
+    /// Fixtures/npy.
+    static let directory = Fixtures.url("npy")
 
     /// A fixture file by its path relative to Fixtures/npy.
     static func url(_ relative: String) -> URL {

@@ -52,15 +52,9 @@ struct ImageManifest: Decodable, Sendable {
     let malformed: [Malformed]
 }
 
-/// Access to Fixtures/images, found by walking up from this file to Package.swift.
+/// Access to Fixtures/images.
 enum ImageFixtures {
-    static let directory: URL = {
-        var url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while url.path != "/" && !FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) {
-            url.deleteLastPathComponent()
-        }
-        return url.appendingPathComponent("Fixtures/images")
-    }()
+    static let directory = Fixtures.url("images")
 
     /// The manifest, or nil when it cannot be read (a test checks that it can).
     static let manifest: ImageManifest? = {
