@@ -6,6 +6,10 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "CaptionKit", targets: ["CaptionKit"]),
+        .executable(name: "caption", targets: ["caption"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // System libraries: module maps only; flags come from pkg-config, packages from apt.
@@ -42,6 +46,20 @@ let package = Package(
             name: "CaptionKitTests",
             dependencies: ["CaptionKit"],
             path: "Tests/CaptionKitTests"
+        ),
+        // The `caption` command: captions image files, folders and lists with a model bundle.
+        .executableTarget(
+            name: "caption",
+            dependencies: [
+                "CaptionKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Runs the built `caption` executable (found next to the test bundle).
+        .testTarget(
+            name: "CaptionCommandTests",
+            dependencies: ["caption", "CaptionKit"],
+            path: "Tests/CaptionCommandTests"
         ),
     ]
 )
