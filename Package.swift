@@ -6,6 +6,11 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "CaptionKit", targets: ["CaptionKit"]),
+        .library(name: "CaptionEval", targets: ["CaptionEval"]),
+        .executable(name: "caption-eval", targets: ["caption-eval"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // System libraries: module maps only; flags come from pkg-config, packages from apt.
@@ -32,6 +37,27 @@ let package = Package(
             name: "CaptionKitTests",
             dependencies: ["CaptionKit"],
             path: "Tests/CaptionKitTests"
+        ),
+        // Caption metrics (PTB tokenizer, BLEU, ROUGE-L, CIDEr-D), dataset readers, reports.
+        .target(
+            name: "CaptionEval"
+        ),
+        .executableTarget(
+            name: "caption-eval",
+            dependencies: [
+                "CaptionEval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "CaptionEvalTests",
+            dependencies: ["CaptionEval"],
+            path: "Tests/CaptionEvalTests"
+        ),
+        .testTarget(
+            name: "CaptionEvalCommandTests",
+            dependencies: ["caption-eval"],
+            path: "Tests/CaptionEvalCommandTests"
         ),
     ]
 )
