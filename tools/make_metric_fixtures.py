@@ -12,6 +12,12 @@ Writes (deterministic, seeded):
     Fixtures/metrics/set-<name>.json     one caption set each: references, candidates, the
                                          toolkit's tokenized text, and its Bleu_1..4, ROUGE_L,
                                          CIDEr scores, corpus and per image
+    Fixtures/metrics/datasets/           one small reference set in the three formats
+                                         (captions.json COCO, dataset_karpathy.json with an
+                                         `objects` scene graph, Flickr8k.token.txt with
+                                         Flickr_8k.testImages.txt), results.json for its test
+                                         images, scores.json (the toolkit's scores of them), and
+                                         bad results files (malformed, duplicate, unknown image...)
 With --benchmark N it writes instead, under Benchmarks/.work/metrics/ (ignored):
     references.json (COCO caption annotations) and results.json (COCO results) for N images
     with 5 references each, and prints the toolkit's time to tokenize and score them.
@@ -261,6 +267,64 @@ def write_fixtures():
             "scores": scores,
         })
         print(f"set-{name}: {images} images, CIDEr {scores['corpus']['CIDEr']:.4f}")
+    write_dataset_fixtures(rng)
+
+
+def write_dataset_fixtures(rng):
+    folder = os.path.join(OUT, "datasets")
+    os.makedirs(folder, exist_ok=True)
+    ids = [391895, 522418, 184613, 318219, 554625, 397133, 37777]
+    splits = ["test", "test", "test", "test", "train", "val", "restval"]
+    references = {str(i): [make_caption(rng, "human") for _ in range(rng.randint(2, 5))] for i in ids}
+    file_names = {str(i): f"COCO_val2014_{i:012d}.jpg" for i in ids}
+    test_ids = [str(i) for i, split in zip(ids, splits) if split == "test"]
+    candidates = {i: make_candidate(rng, references[i], n + 1) for n, i in enumerate(test_ids)}
+
+    annotations = [{"image_id": int(i), "id": 1000 + n, "caption": c}
+                   for n, (i, c) in enumerate((i, c) for i in references for c in references[i])]
+    images = [{"id": int(i), "file_name": file_names[i], "height": 480, "width": 640} for i in references]
+    images.append({"id": 999999, "file_name": "COCO_val2014_000000999999.jpg"})  # no captions
+    write_json(os.path.join(folder, "captions.json"), {"info": {"description": "fixture"}, "images": images, "annotations": annotations})
+
+    karpathy, sentence_id = [], 0
+    for index, (i, split) in enumerate(zip(references, splits)):
+        sentences = []
+        for caption in references[i]:
+            sentences.append({"tokens": caption.lower().split(), "raw": caption, "imgid": index, "sentid": sentence_id})
+            sentence_id += 1
+        entry = {"filepath": "val2014", "sentids": [s["sentid"] for s in sentences], "filename": file_names[i],
+                 "imgid": index, "split": split, "sentences": sentences, "cocoid": int(i)}
+        if index == 0:
+            entry["objects"] = [{"name": "man", "box": [10, 20, 100, 200], "relations": [{"predicate": "riding", "object": 1}]},
+                                {"name": "horse", "box": [0, 50, 300, 400]}]
+        karpathy.append(entry)
+    write_json(os.path.join(folder, "dataset_karpathy.json"), {"images": karpathy, "dataset": "coco"})
+
+    with open(os.path.join(folder, "Flickr8k.token.txt"), "w", encoding="utf-8") as handle:
+        for i in references:
+            for k, caption in enumerate(references[i]):
+                handle.write(f"{file_names[i]}#{k}\t{caption}\n")
+    with open(os.path.join(folder, "Flickr_8k.testImages.txt"), "w", encoding="utf-8") as handle:
+        handle.write("".join(file_names[i] + "\n" for i in test_ids))
+
+    write_json(os.path.join(folder, "results.json"), [{"image_id": int(i), "caption": c} for i, c in candidates.items()])
+    _, _, scores = toolkit_score({i: references[i] for i in test_ids}, candidates)
+    write_json(os.path.join(folder, "scores.json"), scores)
+
+    bad = {
+        "results-malformed.json": '[\n  {"image_id": 391895, "caption": "a man"},\n  {"image_id": 522418 "caption": "a dog"}\n]\n',
+        "results-duplicate.json": json.dumps([{"image_id": 391895, "caption": "a man"}, {"image_id": 522418, "caption": "a dog"},
+                                              {"image_id": 391895, "caption": "a man again"}]),
+        "results-unknown-image.json": json.dumps([{"image_id": 391895, "caption": "a man"}, {"image_id": 123, "caption": "a dog"}]),
+        "results-empty.json": "",
+        "results-empty-array.json": "[]\n",
+        "results-not-array.json": json.dumps({"image_id": 391895, "caption": "a man"}),
+        "results-missing-caption.json": json.dumps([{"image_id": 391895}]),
+        "results-string-ids.json": json.dumps([{"image_id": file_names[i], "caption": c} for i, c in candidates.items()]),
+    }
+    for name, content in bad.items():
+        with open(os.path.join(folder, name), "w", encoding="utf-8") as handle:
+            handle.write(content)
 
 
 def write_benchmark(count):

@@ -11,13 +11,19 @@ public struct EvaluationReport: Sendable {
         self.images = images
     }
 
-    /// The report file's content:
-    /// `{"corpus": {"Bleu_1": ..., "CIDEr": ...}, "images": {"<image id>": {...}}}`.
+    /// The report file's content: `{"corpus": {"Bleu_1": ..., "CIDEr": ...}, "images":
+    /// {"<image id>": {...}}, "not_computed": ["METEOR", "SPICE"]}`.
     public var json: JSONValue {
         .object([
             ("corpus", corpus.json),
             ("images", .object(images.map { ($0.imageID, $0.scores.json) })),
+            ("not_computed", .array(CaptionScores.metricsNotComputed.map(JSONValue.string))),
         ])
+    }
+
+    /// Writes `json` to `path` atomically (a temporary file renamed over the target).
+    public func writeReport(to path: String) throws(EvaluationError) {
+        try FileContents.writeAtomically(JSONWriter.serialize(json) + "\n", to: path)
     }
 
     /// A plain-text table of the corpus scores, one metric a line, with the metrics that are
