@@ -150,6 +150,31 @@ def toolkit_score(references, candidates):
     return gts, res, scores
 
 
+TRICKY = ["a", "A", "I", "U.S.", "e.g.", "etc.", "St.", "Mr.", "no.", "fig.", "ca.", "vs.", "Inc.", "Co.", "Jr.", "a.m.", "p.m.",
+          "it's", "don't", "can't", "won't", "isn't", "they're", "we've", "I'm", "he'd", "she'll", "dog's", "dogs'", "'s", "n't",
+          "o'clock", "ma'am", "y'all", "'em", "'90s", "rock'n'roll", "'n'", "gonna", "cannot", "wanna", "'tis", "'twas",
+          "3", "3.5", "1,000", "10:30", "1/2", "3/4", "1 1/2", "12/25/2010", "555-1234", "555-123-4567", "(555)", "2x4", "3pm", "1990s",
+          "well-known", "x-ray", "t-shirt", "3-year-old", "and/or", "24/7", "AT&T", "R&D", "&amp;", "C++", "#1", "@user", "www.a.com",
+          "a.com", "x@y.com", "http://a.b/c", ":)", ":-(", ";)", "<3", "^_^", "(", ")", "[", "]", "{", "}", "<", ">", "<b>", "</b>",
+          "\"", "'", "`", "``", "''", "“", "”", "‘", "’", "–", "—", "…", "...", "....", ". . .", "-", "--", "---", "*", "**", "/", "\\",
+          "%", "$", "$5", "US$", "£", "€", "¢", "½", "¼", "#", "@", "_", "=", "+", "~", "^", "|", ",", ";", ":", "!", "?", "!?", "?!",
+          "café", "naïve", "Zürich", "ΟΔΟΣ", "日本", "é", "ñ", "\u00a0", "\u00ad", "Dr", "Mt", "Ave", "Calif.", "Wash.", "Ind.", "Ill.",
+          "Jan.", "Feb.", "Mon.", "Sept.", "Nos.", "Ph.D.", "A.", "B.", "The", "He", "It", "There", "But", "I.", "X.", "v.", "p."]
+SEPS = [" ", " ", " ", " ", "", ",", ", ", ".", ". ", "-", "'", "\"", " (", ") ", "/", "!", "?", ":", ";", "  "]
+ALPHA = "abcdeABCDE0123456789 .,;:!?'\"`-_/()[]{}<>&%$#@*+=^~|\\é’“”–—…½£€\u00a0xyzXYZs tn"
+
+
+def make_tricky_caption(rng):
+    """A stress caption: a real-looking one, a run of tricky tokens, or random characters."""
+    roll = rng.random()
+    if roll < 0.35:
+        return make_caption(rng, "human")
+    if roll < 0.75:
+        text = "".join(rng.choice(TRICKY) + rng.choice(SEPS) for _ in range(rng.randint(1, 8)))
+        return text.strip() if rng.random() < 0.7 else text
+    return "".join(rng.choice(ALPHA) for _ in range(rng.randint(1, 25)))
+
+
 HAND_CAPTIONS = [
     "A man's dog isn't running, they're here; we'll go. I've I'm he'd",
     "\"Quoted\" text (with parens) and [brackets] {braces}",
@@ -237,6 +262,7 @@ def tokenizer_fixture(rng):
     # No caption holds a line break: the toolkit would shift every later caption by a line.
     captions = list(HAND_CAPTIONS)
     captions += [make_caption(rng, "human") for _ in range(400)]
+    captions += [make_tricky_caption(rng) for _ in range(2000)]
     tokenized = PTBTokenizer().tokenize({i: [{"caption": c}] for i, c in enumerate(captions)})
     return [{"caption": c, "tokenized": tokenized[i][0]} for i, c in enumerate(captions)]
 

@@ -30,8 +30,8 @@ enum PTBGrammar {
     static let alphanumericClass = CharacterClass.union([.letter, .digit])
     /// `[A-Za-z0-9]`.
     static let asciiAlphanumericClass = CharacterClass.ranges([48...57, 65...90, 97...122])
-    /// White space that ends a URL-like token or a quoted word.
-    static let urlStopClass = CharacterClass.characters(" \t\n\u{0C}\r\"<>|()")
+    /// Characters that end a URL or an e-mail address.
+    static let urlStopClass = CharacterClass.characters(" \t\n\u{0C}\r\"<>|(){}")
 
     // MARK: Building blocks
 
@@ -52,8 +52,8 @@ enum PTBGrammar {
     static let splet = P.sequence([.text("&"), .anyOf("aeiouAEIOU"), .choice([.text("acute"), .text("grave"), .text("uml")]), .text(";")])
     /// `APOS`: straight apostrophe, right single quotes (CP1252 and Unicode), `&apos;`.
     static let apostrophe = P.choice([.anyOf("'\u{92}\u{2019}"), .text("&apos;")])
-    /// `APOSETCETERA`: `APOS` or a left or reversed single quote.
-    static let apostropheEtc = P.choice([apostrophe, .anyOf("\u{91}\u{2018}\u{201B}")])
+    /// `APOSETCETERA`: `APOS`, a backquote, or a left or reversed single quote.
+    static let apostropheEtc = P.choice([apostrophe, .anyOf("`\u{91}\u{2018}\u{201B}")])
     /// `HYPHEN`.
     static let hyphen = P.anyOf("-_\u{058A}\u{2010}\u{2011}")
 
@@ -104,34 +104,57 @@ enum PTBGrammar {
 
     // MARK: Abbreviations
 
+    /// `ABBREV1`: abbreviations normally followed by a lower-case word (months, days, states,
+    /// company words, `etc.`); before an upper-case word they also end the sentence.
     static let abbreviationFollowedByLowerCase = P.sequence([.choice([
         words("Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec"),
         words("Mon|Tue|Tues|Wed|Thu|Thurs|Fri"),
-        words("Ala|Ariz|[A]rk|Calif|Colo|Conn|Dak|Del|Fla|Ga|[I]ll|Ind|Kans|Kan|Ky|La|[M]ass|Md|Mich|Minn|[M]iss|Mo|Mont|Neb|Nev|Okla|[O]re|Pa|Penn|Tenn|Tex|Va|Vt|[W]ash|Wisc|Wis|Wyo"),
-        words("Inc|Cos|Co|Corp|Ppty|Ppt|Pty|Ptys|Ppts|Ptys|Ltd|Plc|Bancorp|Dept|Bhd|Assn|Univ|Intl|Sys"),
-        words("Nos|No|Prop|Ph|tel|est|ext|sq|ft"),
+        words("Ala|Ariz|[A]z|[A]rk|Calif|Colo|Conn|Ct|Dak|[D]el|Fla|Ga|[I]ll|Ind|Kans|Kan|Ky|[L]a|[M]ass|Md|Mich|Minn|[M]iss|Mo|Mont|Neb|Nev|Okla|[O]re|[P]a|Penn|Tenn|[T]ex|Va|Vt|[W]ash|Wisc|Wis|Wyo"),
+        words("Inc|Cos|Co|Corp|Ppty|Pptys|Ppte|Pptes|Pty|Ptys|Pte|Ptes|Ltd|Plc|Rt|Bancorp|Bhd|Assn|Univ|Intl|Sys"),
+        words("tel|est|ext|sq"),
         words("Jr|Sr|Bros|Blvd|Rd|Esq"),
         .sequence([words("Ed|Ph"), .text(".D")]),
-        words("etc|al|seq"),
+        words("etc|al|seq|Bldg"),
     ]), .text(".")])
 
+    /// `ABBREV2`: abbreviations normally followed by an upper-case word (titles, single
+    /// letters, acronyms such as `U.S.`).
     static let abbreviationFollowedByUpperCase = P.sequence([.choice([
         asciiLetter,
-        words("Mr|Mrs|Ms|[M]iss|Drs|Dr|Profs|Prof|Sens|Sen|Reps|Rep|Attys|Atty|Lt|Col|Gen|Messrs|Govs|Gov|Adm|Rev|Maj|Sgt|Cpl|Pvt|Mt|Capt|Ste|St|Ave|Pres|Lieut|Hon|Brig|Comdr|Cmdr|Pfc|Spc|Supts|Supt|Det"),
-        words("vs|Alex|Wm|Jos|Cie|a.k.a|cf|TREAS"),
+        words("Mr|Mrs|Ms|[M]iss|Drs|Dr|Profs|Prof|Sens|Sen|Reps|Rep|Attys|Atty|Lt|Col|Gen|Messrs|Govs|Gov|Adm|Rev|Maj|Sgt|Cpl|Pvt|Capt|Ste|St|Ave|Pres|Lieut|Hon|Brig|Comdr|Cmdr|Pfc|Spc|Supts|Supt|Det|Mt|Ft|Adj|Adv|Asst|Assoc|Ens|Insp|Mlle|Mme|Msgr|Sfc"),
+        words("vs|Alex|Wm|Jos|Cie|a.k.a|cf|TREAS|Ph"),
         acro,
-        words("Invt|Elec|Natl|Mfg|Mtg"),
+        words("Invt|Elec|Natl|Mfg|Mtg|Dept"),
     ]), .text(".")])
 
+    /// `ABBREV3`: abbreviations kept whole only before a number (`no. 5`, `fig. 3`).
     static let abbreviationBeforeNumber = P.sequence([words("ca|figs|fig|prop|nos|no|art|bldg|pp|op"), .text(".")])
 
     /// Words after which an acronym's period also ends the sentence (first letter upper case).
     static let sentenceStarters = words("[A]bout|[A]ccording|[A]dditionally|[A]fter|[A]n|[A]|[A]s|[A]t|[B]ut|[E]arlier|[H]e|[H]er|[H]ere|[H]owever|[I]f|[I]n|[I]t|[L]ast|[M]any|[M]ore|[M]r.|[M]s.|[N]ow|[O]nce|[O]ne|[O]ther|[O]ur|[S]he|[S]ince|[S]o|[S]ome|[S]uch|[T]hat|[T]he|[T]hen|[T]here|[T]hese|[T]hey|[T]his|[W]e|[W]hen|[W]hile|[W]hat|[Y]et|[Y]ou")
 
-    /// `SGML`: `<\/?[A-Za-z!?][^>\r\n]*>`.
+    private static let tagName = P.sequence([asciiLetter, .zeroOrMore(.character(.union([.asciiLetter, .ranges([48...57]), .characters("_:.-")])))])
+    private static let tagSpace = P.zeroOrMore(.text(" "))
+    /// `SGML`: a tag such as `<b>`, `</b>`, `<br/>`, `<a href="x">`, `<!DOCTYPE ...>`; attribute
+    /// values must be quoted, and a tag does not cross a line.
     static let sgml = P.sequence([
-        .text("<"), .optional(.text("/")), .character(.union([.asciiLetter, .characters("!?")])),
-        .zeroOrMore(.character(.negated(.characters(">\r\n")))), .text(">"),
+        .text("<"),
+        .choice([
+            .sequence([.anyOf("!?"), .character(.union([.asciiLetter, .characters("-")])), .zeroOrMore(.character(.negated(.characters(">\r\n"))))]),
+            .sequence([
+                tagName,
+                .zeroOrMore(.sequence([
+                    .oneOrMore(.text(" ")), tagName,
+                    .optional(.sequence([tagSpace, .text("="), tagSpace, .choice([
+                        .sequence([.text("'"), .zeroOrMore(.character(.negated(.characters("'\r\n")))), .text("'")]),
+                        .sequence([.text("\""), .zeroOrMore(.character(.negated(.characters("\"\r\n")))), .text("\"")]),
+                    ])])),
+                ])),
+                tagSpace, .optional(.text("/")),
+            ]),
+            .sequence([.text("/"), tagName]),
+        ]),
+        tagSpace, .text(">"),
     ])
     /// `SENTEND`: space or newline, then space, newline, an upper-case ASCII letter or a tag.
     static let sentenceEnd = P.sequence([spaceOrNewline, .choice([spaceOrNewline, .character(.ranges([65...90])), sgml])])

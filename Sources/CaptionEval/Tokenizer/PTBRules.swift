@@ -71,10 +71,11 @@ enum PTBRules {
         .optional(.sequence([.anyOf("dDoOlL"), G.apostropheEtc, alphanumeric])),
     ])
 
-    /// `THING`: words and numbers joined by hyphens (`3-year-old`, `o'clock`, `x-ray`).
+    /// `THING`: letters and digits joined by hyphens (`3-year-old`, `x-ray`), with an optional
+    /// `d'`, `o'`, `l'` prefix on each part (`o'clock`, `d'Avignon`).
     static let thing = P.sequence([
-        hyphenated, .choice([.oneOrMore(alphanumeric), G.number]),
-        .zeroOrMore(.sequence([G.hyphen, hyphenated, .choice([.oneOrMore(alphanumeric), G.num])])),
+        hyphenated, .oneOrMore(alphanumeric),
+        .zeroOrMore(.sequence([G.hyphen, hyphenated, .oneOrMore(alphanumeric)])),
     ])
     /// `HTHING`: hyphenated words that may hold periods and commas before the first hyphen.
     static let hyphenatedThing = P.sequence([
@@ -141,7 +142,7 @@ enum PTBRules {
     /// `FULLURL`, `LIKELYURL`, `EMAIL`.
     static let fullURL = P.sequence([
         .choice([.text("http://"), .text("https://"), .text("ftp://")]),
-        .zeroOrMore(.character(.negated(G.urlStopClass))),
+        .oneOrMore(.character(.negated(G.urlStopClass))),
         .character(.negated(.union([G.urlStopClass, .characters(".!?{},-")]))),
     ])
     static let likelyURL = P.sequence([
@@ -150,24 +151,33 @@ enum PTBRules {
             .sequence([.oneOrMore(.sequence([.oneOrMore(.character(.negated(.union([G.urlStopClass, .characters("`'.!?{},"), .ranges([44...95]), .characters("$")])))), .text(".")])), G.words("com|net|org|edu")]),
         ]),
         .optional(.sequence([
-            .text("/"), .zeroOrMore(.character(.negated(G.urlStopClass))),
+            .text("/"), .oneOrMore(.character(.negated(G.urlStopClass))),
             .character(.negated(.union([G.urlStopClass, .characters(".!?{},-")]))),
         ])),
     ])
+    private static let emailStop = CharacterClass.union([G.urlStopClass, .characters("\u{A0}")])
     static let email = P.sequence([
-        G.asciiAlphanumeric, .zeroOrMore(.character(.negated(.union([G.urlStopClass, .characters("\u{A0}")])))), .text("@"),
-        .zeroOrMore(.sequence([.oneOrMore(.character(.negated(.union([G.urlStopClass, .characters(".\u{A0}")])))), .text(".")])),
-        .oneOrMore(.character(.negated(.union([G.urlStopClass, .characters(".\u{A0}")])))),
+        .optional(.choice([.text("<"), .text("&lt;")])),
+        G.asciiAlphanumeric, .zeroOrMore(.character(.negated(emailStop))), .text("@"),
+        .zeroOrMore(.sequence([.oneOrMore(.character(.negated(.union([emailStop, .characters(".")])))), .text(".")])),
+        .oneOrMore(.character(.negated(.union([emailStop, .characters(".")])))),
+        .optional(.choice([.text(">"), .text("&gt;")])),
     ])
+    /// `FILENAME`: `photo.jpg`, `a_b.c.txt`, followed by white space or `.?!,`.
+    static let fileName = P.sequence([
+        .oneOrMore(alphanumeric), .zeroOrMore(.sequence([.anyOf("._"), .oneOrMore(alphanumeric)])), .text("."),
+        G.words("bat|bmp|bz2|c|class|cgi|cpp|dll|doc|docx|exe|gif|gz|h|htm|html|jar|java|jpeg|jpg|mov|mp3|pdf|php|pl|png|ppt|ps|py|sql|tar|txt|wav|x|xml|zip|3gp|wmv|wma|avi|flv|mp4|mpg"),
+    ])
+    static let fileNameEnd = P.choice([G.spaceOrNewline, .anyOf(".?!,")])
+
     /// `TWITTER`: `@name`, `#topic`.
     static let twitter = P.choice([
         .sequence([.text("@"), .character(.union([.asciiLetter, .characters("_")])), .zeroOrMore(.character(.union([.asciiLetter, .characters("_"), .ranges([48...57])])))]),
-        .sequence([.text("#"), G.word]),
+        .sequence([.text("#"), .oneOrMore(G.letter)]),
     ])
     /// `SMILEY` and `ASIANSMILEY`.
     static let smiley = P.sequence([.optional(.anyOf("<>")), .anyOf(":;="), .optional(.anyOf("-o*'")), .anyOf("()DPdpO\\{@|[]")])
     static let asianSmiley = P.choice([
-        .sequence([.anyOf("^x=~<>"), .text("."), .anyOf("^x=~<>")]),
         .sequence([.anyOf("-^x=~<>'"), .text("_"), .anyOf("-^x=~<>'")]),
         .sequence([.text("("), .anyOf("-^x=~<>'"), .optional(.anyOf("_.")), .anyOf("-^x=~<>'"), .text(")")]),
         .sequence([.text("("), .anyOf("^x=~<>'"), .text("-"), .anyOf("^x=~<>'`"), .text(")")]),
@@ -223,14 +233,16 @@ enum PTBRules {
         LexerRule(slashThing, .keep),
         LexerRule(.choice([.sequence([.zeroOrMore(.character(.ranges([65...90]))), .text("$")]), .text("#")]), .keep),
         LexerRule(.anyOf("\u{A2}\u{A3}\u{A4}\u{A5}\u{80}\u{20A0}\u{20AC}\u{060B}\u{0E3F}\u{20A4}\u{FFE0}\u{FFE1}\u{FFE5}\u{FFE6}"), .currency),
-        LexerRule(.sequence([G.acro, .text(".")]), followedBy: .sequence([G.spaces, G.sentenceStarters, .choice([G.spaceOrNewline, .anyOf("?!")])]), .acronymEndingSentence),
+        LexerRule(.sequence([G.acro, .text(".")]), followedBy: .sequence([.oneOrMore(G.spaceOrNewline), .choice([G.sentenceStarters, G.sgml]), G.spaceOrNewline]), .acronymEndingSentence),
         LexerRule(G.abbreviationBeforeNumber, followedBy: .sequence([.optional(G.spaceOrNewline), .character(.digit)]), .keep),
         LexerRule(G.abbreviationFollowedByLowerCase, followedBy: G.sentenceEnd, .abbreviationEndingSentence),
+        LexerRule(G.abbreviationFollowedByLowerCase, followedBy: .repetition(.character(.negated(.ranges([]))), minimum: 2, maximum: 2), .keep),
         LexerRule(G.abbreviationFollowedByLowerCase, .keep),
         LexerRule(G.abbreviationFollowedByUpperCase, .keep),
         LexerRule(.choice([G.abbreviationFollowedByUpperCase.withoutFinalPeriod, G.acro]), followedBy: G.space, .keep),
         LexerRule(G.acro, followedBy: G.spaceOrNewline, .keep),
         LexerRule(.sequence([G.apostrophe, ascii09, ascii09]), followedBy: G.spaceOrNewline, .keep),
+        LexerRule(fileName, followedBy: fileNameEnd, .keep),
         LexerRule(.sequence([G.word, .text(".")]), followedBy: insentencePunctuation, .removeSoftHyphens),
         LexerRule(phone, .noBreakSpaces(parentheses: true)),
         LexerRule(.choice([.text("\""), .text("&quot;")]), followedBy: .character(.union([G.asciiAlphanumericClass, .characters("$")])), .quotes(probablyLeft: true)),

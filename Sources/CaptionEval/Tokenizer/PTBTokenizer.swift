@@ -67,12 +67,26 @@ public struct PTBTokenizer: Sendable {
         return result
     }
 
-    /// Unicode's Final_Sigma condition: a cased letter before (skipping case-ignorable
-    /// characters) and none after.
+    /// Java's final-sigma test: a cased letter before (skipping case-ignorable characters)
+    /// and none after within the word. Java's word boundaries (checked against it) keep
+    /// letters and digits together, and `-`, `.`, `_` or `'` only between two letters: `ΟΔΟΣ-he`,
+    /// `ΟΔΟΣ3pm` keep σ; `ΟΔΟΣ`, `ΟΔΟΣ-5`, `ΟΔΟΣ3-a` end in ς.
     private static func isFinalSigma(at index: Int, in scalars: [Unicode.Scalar]) -> Bool {
         let before = scalars[..<index].reversed().first { !$0.properties.isCaseIgnorable }
-        let after = scalars[(index + 1)...].first { !$0.properties.isCaseIgnorable }
-        return before?.properties.isCased == true && after?.properties.isCased != true
+        guard before?.properties.isCased == true else { return false }
+        var previous = scalars[index]
+        var position = index + 1
+        while position < scalars.count {
+            let scalar = scalars[position]
+            if scalar.properties.isCased { return false }
+            let next = position + 1 < scalars.count ? scalars[position + 1] : nil
+            let isLetter = { (candidate: Unicode.Scalar?) in candidate?.properties.isAlphabetic == true }
+            let joinsLetters = "-._'".unicodeScalars.contains(scalar) && isLetter(previous) && isLetter(next)
+            guard scalar.properties.isAlphabetic || scalar.properties.numericType == .decimal || joinsLetters else { return true }
+            previous = scalar
+            position += 1
+        }
+        return true
     }
 
     private static func isLineBreakInsideCaption(_ unit: UInt16) -> Bool {
