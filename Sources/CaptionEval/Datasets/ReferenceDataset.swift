@@ -50,7 +50,8 @@ public struct ReferenceDataset: Sendable {
             guard let text = String(validating: bytes, as: UTF8.self) else {
                 throw .unreadableFile(path: path, reason: "not valid UTF-8 text")
             }
-            if format == nil, !(text.split(separator: "\n").first.map { $0.contains("\t") && $0.contains("#") } ?? false) {
+            let firstLine = text.prefix { $0 != "\n" }
+            if format == nil, !(firstLine.contains("\t") && firstLine.contains("#")) {
                 throw .unrecognizedFormat(path: path, reason: "neither JSON nor Flickr8k token lines (name.jpg#0<TAB>caption)")
             }
             return try Flickr8kReader.dataset(fromText: text, path: path)

@@ -24,12 +24,6 @@ public struct CaptionScores: Equatable, Sendable {
     /// The values in `metricNames` order.
     public var values: [Double] { bleu + [rougeL, cider] }
 
-    /// The value of a metric by its toolkit name, or nil for an unknown name.
-    public subscript(metric: String) -> Double? {
-        guard let index = Self.metricNames.firstIndex(of: metric) else { return nil }
-        return values[index]
-    }
-
     /// The scores as a JSON object keyed by metric name.
     public var json: JSONValue {
         .object(zip(Self.metricNames, values).map { ($0, .number($1)) })

@@ -77,18 +77,15 @@ enum PTBGrammar {
     ])
     static let negation = P.sequence([.text("n"), apostropheEtc, .text("t")])
 
-    /// `ACRO`: single letters joined by periods (`U.S`, `a.m`), plus a few fixed forms.
-    static let acro = P.choice([
-        .sequence([asciiLetter, .zeroOrMore(.sequence([.text("."), asciiLetter]))]),
+    /// The fixed acronym forms: `Canada-U.S`, `non-U.S`, `U.S.-U.K`, `U.S.-U.S.S.R`.
+    private static let acroFixedForms: [P] = [
         .sequence([.choice(["Canada", "Sino", "Korean", "EU", "Japan", "non"].map(P.text)), .text("-U.S")]),
         .sequence([.text("U.S.-"), .choice([.text("U.K"), .text("U.S.S.R")])]),
-    ])
-    /// `ACRO` with at least two letters.
-    static let acroOfTwoOrMore = P.choice([
-        .sequence([asciiLetter, .oneOrMore(.sequence([.text("."), asciiLetter]))]),
-        .sequence([.choice(["Canada", "Sino", "Korean", "EU", "Japan", "non"].map(P.text)), .text("-U.S")]),
-        .sequence([.text("U.S.-"), .choice([.text("U.K"), .text("U.S.S.R")])]),
-    ])
+    ]
+    /// `ACRO`: single letters joined by periods (`U.S`, `a.m`, also one letter), plus the fixed forms.
+    static let acro = P.choice([.sequence([asciiLetter, .zeroOrMore(.sequence([.text("."), asciiLetter]))])] + acroFixedForms)
+    /// `ACRO2`: `ACRO` with at least two letters.
+    static let acroOfTwoOrMore = P.choice([.sequence([asciiLetter, .oneOrMore(.sequence([.text("."), asciiLetter]))])] + acroFixedForms)
 
     /// Alternatives from a `|`-separated list of caseless words; a leading `[X]` makes the
     /// first letter case-sensitive, as JFlex character classes are.

@@ -67,15 +67,14 @@ enum PTBRules {
     typealias G = PTBGrammar
 
     private static let alphanumeric = G.alphanumeric
-    private static let hyphenated = P.sequence([
-        .optional(.sequence([.anyOf("dDoOlL"), G.apostropheEtc, alphanumeric])),
-    ])
+    /// The optional `d'`, `o'`, `l'` start of a `THING` part, with the letter after it.
+    private static let apostrophePrefix = P.optional(.sequence([.anyOf("dDoOlL"), G.apostropheEtc, alphanumeric]))
 
     /// `THING`: letters and digits joined by hyphens (`3-year-old`, `x-ray`), with an optional
     /// `d'`, `o'`, `l'` prefix on each part (`o'clock`, `d'Avignon`).
     static let thing = P.sequence([
-        hyphenated, .oneOrMore(alphanumeric),
-        .zeroOrMore(.sequence([G.hyphen, hyphenated, .oneOrMore(alphanumeric)])),
+        apostrophePrefix, .oneOrMore(alphanumeric),
+        .zeroOrMore(.sequence([G.hyphen, apostrophePrefix, .oneOrMore(alphanumeric)])),
     ])
     /// `HTHING`: hyphenated words that may hold periods and commas before the first hyphen.
     static let hyphenatedThing = P.sequence([
