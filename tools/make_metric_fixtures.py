@@ -255,6 +255,12 @@ HAND_CAPTIONS = [
     "2x4", "4x4's", "B-52", "F-16s", "a 747", "the 49ers", "covid-19", "h1n1", "x86-64",
     "They're", "THEY'RE", "We'VE", "He'LL", "it'S", "CAN'T", "DON'T", "Won't", "Ain't", "ain't",
     "shouldn't've", "y'all'd've", "'s", "'re", "n't", "'ll", "s'mores", "c'mon", "li'l", "ev'ry",
+    # Cases the fuzzing found while calibrating the rules against the jar.
+    "a.com/}-y'all", "1D_E.X", "ab_c.jpg?", "4Axy.C?a(", "Jan.x and Jan.X", "Wash.-1,000!", "ΟΔΟΣ-555-123",
+    "ΟΔΟΣ3-a", "ΟΔΟΣ-he'd", "ΟΔΟΣ3pm", "<a b=c> <a href=\"x\"> <t(t>", "x{y@z.com a}b@c.d <x@y.com>",
+    "#C0 #a1b @ab1 @1ab", "B`ZnYZ D`a1_Ezé", "12/25/2010.X.", "555-1234.X.,", "http://a.b/c{'+",
+    "Ill.. A. It!", "the letter D.", "The dog", "no. x Nos. x ca. x", "cat.5 a1.b2 cat.ñ",
+    "3-Aveñ 12/25/2010,3-year-old zürich-1,000", "=.= ^.~ <.^", "Ct. del. Del. la. La.",
 ]
 
 

@@ -150,7 +150,8 @@ enum PTBRules {
             .sequence([.oneOrMore(.sequence([.oneOrMore(.character(.negated(.union([G.urlStopClass, .characters("`'.!?{},"), .ranges([44...95]), .characters("$")])))), .text(".")])), G.words("com|net|org|edu")]),
         ]),
         .optional(.sequence([
-            .text("/"), .oneOrMore(.character(.negated(G.urlStopClass))),
+            // The path may hold braces, unlike the rest of a URL.
+            .text("/"), .oneOrMore(.character(.negated(.characters(" \t\n\u{0C}\r\"<>|()")))),
             .character(.negated(.union([G.urlStopClass, .characters(".!?{},-")]))),
         ])),
     ])
@@ -162,9 +163,9 @@ enum PTBRules {
         .oneOrMore(.character(.negated(.union([emailStop, .characters(".")])))),
         .optional(.choice([.text(">"), .text("&gt;")])),
     ])
-    /// `FILENAME`: `photo.jpg`, `a_b.c.txt`, followed by white space or `.?!,`.
+    /// `FILENAME`: `photo.jpg`, `a.b.txt`, followed by white space or `.?!,`.
     static let fileName = P.sequence([
-        .oneOrMore(alphanumeric), .zeroOrMore(.sequence([.anyOf("._"), .oneOrMore(alphanumeric)])), .text("."),
+        .oneOrMore(alphanumeric), .zeroOrMore(.sequence([.text("."), .oneOrMore(alphanumeric)])), .text("."),
         G.words("bat|bmp|bz2|c|class|cgi|cpp|dll|doc|docx|exe|gif|gz|h|htm|html|jar|java|jpeg|jpg|mov|mp3|pdf|php|pl|png|ppt|ps|py|sql|tar|txt|wav|x|xml|zip|3gp|wmv|wma|avi|flv|mp4|mpg"),
     ])
     static let fileNameEnd = P.choice([G.spaceOrNewline, .anyOf(".?!,")])
