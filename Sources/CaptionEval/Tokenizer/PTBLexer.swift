@@ -23,6 +23,18 @@ struct PTBLexer {
         var lines: [[String]] = [[]]
         var position = 0
         while position < text.count {
+            // Plain spaces, tabs and newlines: no rule but white space and newline starts with them.
+            switch text[position] {
+            case 32, 9:
+                position += 1
+                continue
+            case 10:
+                lines.append([])
+                position += 1
+                continue
+            default:
+                break
+            }
             if let end = plainWordEnd(at: position) {
                 lines[lines.count - 1].append(string(position..<end))
                 position = end
@@ -69,8 +81,15 @@ struct PTBLexer {
             if text[next] == 32 && (first != 46 || next + 1 == text.count || text[next + 1] != 46) { return next }
             return nil
         }
+        if first == 45, position + 1 == text.count || isWhiteSpace(at: position + 1) {  // a lone "-"
+            return position + 1
+        }
         var end = position
-        while end < text.count, Self.isASCIILetter(text[end]) { end += 1 }
+        while end < text.count, Self.isASCIILetter(text[end]) {
+            end += 1
+            // Words joined by single hyphens (`well-lit`) stay one token.
+            if end + 1 < text.count, text[end] == 45, Self.isASCIILetter(text[end + 1]), end > position { end += 1 }
+        }
         guard end > position else { return nil }
         if end < text.count && !isWhiteSpace(at: end) {
             switch text[end] {
