@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .library(name: "CaptionKit", targets: ["CaptionKit"]),
         .executable(name: "caption", targets: ["caption"]),
+        .library(name: "CaptionEval", targets: ["CaptionEval"]),
+        .executable(name: "caption-eval", targets: ["caption-eval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,6 +62,27 @@ let package = Package(
             name: "CaptionCommandTests",
             dependencies: ["caption", "CaptionKit"],
             path: "Tests/CaptionCommandTests"
+        ),
+        // Caption metrics (PTB tokenizer, BLEU, ROUGE-L, CIDEr-D), dataset readers, reports.
+        .target(
+            name: "CaptionEval"
+        ),
+        .executableTarget(
+            name: "caption-eval",
+            dependencies: [
+                "CaptionEval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "CaptionEvalTests",
+            dependencies: ["CaptionEval"],
+            path: "Tests/CaptionEvalTests"
+        ),
+        .testTarget(
+            name: "CaptionEvalCommandTests",
+            dependencies: ["caption-eval"],
+            path: "Tests/CaptionEvalCommandTests"
         ),
     ]
 )
