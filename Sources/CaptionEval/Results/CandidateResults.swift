@@ -27,6 +27,12 @@ public struct CandidateResults: Sendable {
     /// The entries in file order.
     public let entries: [Entry]
 
+    /// Results from their parts (`path` names them in messages).
+    public init(path: String, entries: [Entry]) {
+        self.path = path
+        self.entries = entries
+    }
+
     /// Reads and checks a results file: an array of objects, each with an `image_id`
     /// (integer or string) and a `caption` string; at least one entry.
     public static func read(path: String) throws(EvaluationError) -> CandidateResults {
