@@ -198,9 +198,12 @@ struct RunCommand: ParsableCommand {
             return .failed(message: "image \(image.id): the dataset gives no file name for it")
         }
         // Joined as text, so that a relative folder stays relative in messages.
-        let path = ([folder, image.folder ?? "", fileName] as [NSString]).reduce("") { ($0 as NSString).appendingPathComponent($1 as String) }
+        var path = folder as NSString
+        for component in [image.folder ?? "", fileName] where !component.isEmpty {
+            path = path.appendingPathComponent(component) as NSString
+        }
         do {
-            let caption = try captioner.caption(imageAt: path, options: options)
+            let caption = try captioner.caption(imageAt: path as String, options: options)
             return .captioned(imageID: image.id, caption: caption.text)
         } catch {
             return .failed(message: String(describing: error))
