@@ -54,6 +54,7 @@ let package = Package(
             name: "caption",
             dependencies: [
                 "CaptionKit",
+                "CaptionEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
