@@ -18,16 +18,17 @@ struct LayersThreadTests {
         return (one, body())
     }
 
-    @Test("Conv2D (im2col split over rows, bias and ReLU over channels)")
-    func convolution() {
+    @Test("Conv2D (im2col split over rows, bias and ReLU over channels; Winograd transforms split over channels)",
+          arguments: [Conv2D.Algorithm.im2col, .winograd])
+    func convolution(algorithm: Conv2D.Algorithm) {
         // 16 channels x 3 x 3 = 144 column rows, 784 positions: large enough to split.
         let layer = Conv2D(
             weight: Tensor(shape: [24, 16, 3, 3], scalars: testValues(24 * 16 * 9, seed: 71)),
             bias: Tensor(shape: [24], scalars: testValues(24, seed: 72)), padding: 1, fusesReLU: true,
-            columnBufferLimit: 16 * 9 * 4 * 28 * 10)
+            columnBufferLimit: 16 * 9 * 4 * 28 * 10, algorithm: algorithm)
         let (input, _, _) = testImageBatch(2, 16, 28, 28)
         let results = withOneAndTwoThreads { layer(input).scalars }
-        expectClose(results.two, results.one, relativeTolerance: 1e-5, absoluteTolerance: 1e-5, "conv")
+        expectClose(results.two, results.one, relativeTolerance: 1e-5, absoluteTolerance: 1e-5, "conv \(algorithm)")
     }
 
     @Test("MaxPool2D, AdaptiveAvgPool2D and BatchNorm2D (split over planes)")

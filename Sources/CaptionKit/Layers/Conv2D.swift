@@ -8,7 +8,18 @@
 /// positions in row-major order) so that the column buffer `(I*KH*KW) x tile` stays within
 /// `columnBufferLimit` bytes; each tile is one `GEMM.multiply` that writes straight into the
 /// output tensor, followed by the bias and, when `fusesReLU`, the ReLU on that tile.
+/// 3x3 stride-1 convolutions with enough input channels use Winograd F(2x2, 3x3) instead
+/// (`WinogradConvolution`, 2.25 times fewer multiply-adds, same bound on its buffers).
 public struct Conv2D: Sendable {
+    /// How the convolution is computed.
+    public enum Algorithm: Sendable {
+        /// im2col + GEMM, for any kernel, stride and padding.
+        case im2col
+        /// Winograd F(2x2, 3x3) through 16 GEMMs; 3x3 kernels with stride 1 only. Its
+        /// transformed weight is an owned `[16, O, I]` copy (16/9 of the weight's size).
+        case winograd
+    }
+
     /// `weight`, shape `[O, I, KH, KW]` (PyTorch `Conv2d.weight`).
     public let weight: Tensor
     /// `bias`, shape `[O]` (PyTorch `Conv2d.bias`), or nil for `bias=False`.
@@ -20,8 +31,13 @@ public struct Conv2D: Sendable {
     /// Whether a ReLU is applied to the output (the `nn.ReLU` that follows the convolution,
     /// fused into the tile loop).
     public let fusesReLU: Bool
-    /// The most bytes the im2col column buffer may take; at least one column is always used.
+    /// The most bytes the im2col column buffer (or the Winograd block buffers) may take; at
+    /// least one column (or tile) is always used.
     public let columnBufferLimit: Int
+    /// How the convolution is computed.
+    public let algorithm: Algorithm
+    /// The transformed weight and kernels when `algorithm` is `.winograd`.
+    private let winograd: WinogradConvolution?
 
     /// The default bound on the im2col column buffer: 16 MiB.
     public static let defaultColumnBufferLimit = 16 << 20
@@ -34,11 +50,14 @@ public struct Conv2D: Sendable {
     ///   - padding: PyTorch `padding` per axis (at least 0).
     ///   - fusesReLU: apply ReLU to the output.
     ///   - columnBufferLimit: bound on the im2col buffer in bytes.
-    /// - Precondition: the shapes agree (the weight store checks bundle shapes before this).
+    ///   - algorithm: how to compute it; nil picks `preferredAlgorithm` for these sizes.
+    /// - Precondition: the shapes agree (the weight store checks bundle shapes before this),
+    ///   and `.winograd` is asked for only with a 3x3 kernel and stride 1.
     public init(
         weight: Tensor, bias: Tensor? = nil,
         stride: (height: Int, width: Int), padding: (height: Int, width: Int),
-        fusesReLU: Bool = false, columnBufferLimit: Int = Conv2D.defaultColumnBufferLimit
+        fusesReLU: Bool = false, columnBufferLimit: Int = Conv2D.defaultColumnBufferLimit,
+        algorithm: Algorithm? = nil
     ) {
         precondition(weight.rank == 4, "Conv2D weight must be [O, I, KH, KW], got \(weight.shape)")
         precondition(bias == nil || bias?.shape == [weight.shape[0]],
@@ -51,16 +70,33 @@ public struct Conv2D: Sendable {
         self.padding = padding
         self.fusesReLU = fusesReLU
         self.columnBufferLimit = columnBufferLimit
+        let kernel = (height: weight.shape[2], width: weight.shape[3])
+        let chosen = algorithm ?? Conv2D.preferredAlgorithm(kernel: kernel, stride: stride, inputChannels: weight.shape[1])
+        precondition(chosen == .im2col || (kernel == (3, 3) && stride == (1, 1)),
+                     "Winograd F(2x2, 3x3) needs a 3x3 kernel and stride 1, got \(weight.shape) stride \(stride)")
+        self.algorithm = chosen
+        winograd = chosen == .winograd
+            ? WinogradConvolution(weight: weight, bias: bias, padding: padding, fusesReLU: fusesReLU,
+                                  bufferLimit: columnBufferLimit)
+            : nil
+    }
+
+    /// Winograd for 3x3 stride-1 kernels over at least 16 input channels (below that the
+    /// transforms cost more than the multiply-adds they save); im2col otherwise.
+    public static func preferredAlgorithm(kernel: (height: Int, width: Int), stride: (height: Int, width: Int),
+                                          inputChannels: Int) -> Algorithm {
+        kernel == (3, 3) && stride == (1, 1) && inputChannels >= 16 ? .winograd : .im2col
     }
 
     /// A convolution with the same stride and padding on both axes (PyTorch's `int` form;
     /// its defaults are stride 1, padding 0).
     public init(
         weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
-        fusesReLU: Bool = false, columnBufferLimit: Int = Conv2D.defaultColumnBufferLimit
+        fusesReLU: Bool = false, columnBufferLimit: Int = Conv2D.defaultColumnBufferLimit,
+        algorithm: Algorithm? = nil
     ) {
         self.init(weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding),
-                  fusesReLU: fusesReLU, columnBufferLimit: columnBufferLimit)
+                  fusesReLU: fusesReLU, columnBufferLimit: columnBufferLimit, algorithm: algorithm)
     }
 
     /// O, the number of output channels.
@@ -87,6 +123,9 @@ public struct Conv2D: Sendable {
     public func callAsFunction(_ input: Tensor) -> Tensor {
         guard let outputShape = outputShape(forInput: input.shape) else {
             preconditionFailure("Conv2D with weight \(weight.shape) cannot take input \(input.shape)")
+        }
+        if let winograd {
+            return winogradConvolution(input, winograd, outputShape: outputShape)
         }
         let positions = outputShape[2] * outputShape[3]
         let reduction = inputChannels * kernelSize.height * kernelSize.width
@@ -121,10 +160,26 @@ public struct Conv2D: Sendable {
         }
     }
 
+    /// Every image of `input` through the Winograd path.
+    private func winogradConvolution(_ input: Tensor, _ winograd: WinogradConvolution, outputShape: [Int]) -> Tensor {
+        let imageCount = input.count / max(1, input.shape[0])
+        let outputImageCount = outputChannels * outputShape[2] * outputShape[3]
+        return Tensor(shape: outputShape) { output in
+            input.withUnsafeBufferPointer { inputBuffer in
+                guard let inputBase = inputBuffer.baseAddress, let outputBase = output.baseAddress else { return }
+                for image in 0..<outputShape[0] {
+                    winograd.apply(image: inputBase + image * imageCount, height: input.shape[2], width: input.shape[3],
+                                   output: outputBase + image * outputImageCount,
+                                   outputHeight: outputShape[2], outputWidth: outputShape[3])
+                }
+            }
+        }
+    }
+
     /// This convolution followed by `batchNorm` (evaluation mode) as a single convolution:
     /// output channel `o` gets weight `weight[o] * scale[o]` and bias `bias[o] * scale[o] + shift[o]`.
-    /// The new weight is an owned copy; the tiling bound carries over, and a fused ReLU
-    /// applies after the batch norm (VGG's conv, BatchNorm, ReLU order).
+    /// The new weight is an owned copy; the tiling bound and the algorithm carry over, and a
+    /// fused ReLU applies after the batch norm (VGG's conv, BatchNorm, ReLU order).
     /// - Precondition: `batchNorm.channels == outputChannels`.
     public func folding(_ batchNorm: BatchNorm2D) -> Conv2D {
         precondition(batchNorm.channels == outputChannels,
@@ -143,7 +198,8 @@ public struct Conv2D: Sendable {
         }
         return Conv2D(
             weight: foldedWeight, bias: Tensor(shape: [outputChannels], scalars: foldedBias),
-            stride: stride, padding: padding, fusesReLU: fusesReLU, columnBufferLimit: columnBufferLimit)
+            stride: stride, padding: padding, fusesReLU: fusesReLU, columnBufferLimit: columnBufferLimit,
+            algorithm: algorithm)
     }
 
     /// im2col for one image and a run of output positions; padding reads as zero.

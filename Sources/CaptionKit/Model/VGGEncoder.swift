@@ -32,23 +32,23 @@ public struct VGGEncoder: Sendable {
             case .convolution:
                 guard let slot = slots.next() else { preconditionFailure("manifest has fewer convolutions than the layer list") }
                 let prefix = "encoder.features.\(slot.index)"
-                let convolution = Conv2D(
-                    weight: try tensor("\(prefix).weight", [slot.outputChannels, slot.inputChannels, 3, 3]),
-                    bias: try tensor("\(prefix).bias", [slot.outputChannels]),
-                    stride: 1, padding: 1, fusesReLU: true)
-                guard let batchNormIndex = slot.batchNormIndex else {
-                    stages.append(.convolution(convolution))
-                    continue
+                var weight = try tensor("\(prefix).weight", [slot.outputChannels, slot.inputChannels, 3, 3])
+                var bias = try tensor("\(prefix).bias", [slot.outputChannels])
+                if let batchNormIndex = slot.batchNormIndex {
+                    let batchNormPrefix = "encoder.features.\(batchNormIndex)"
+                    let channels = [slot.outputChannels]
+                    let batchNorm = BatchNorm2D(
+                        weight: try tensor("\(batchNormPrefix).weight", channels),
+                        bias: try tensor("\(batchNormPrefix).bias", channels),
+                        runningMean: try tensor("\(batchNormPrefix).running_mean", channels),
+                        runningVariance: try tensor("\(batchNormPrefix).running_var", channels),
+                        epsilon: configuration.batchNormEpsilon)
+                    // Folded with the plain algorithm so that a Winograd weight is transformed
+                    // once, from the folded weight, below.
+                    let folded = Conv2D(weight: weight, bias: bias, padding: 1, algorithm: .im2col).folding(batchNorm)
+                    (weight, bias) = (folded.weight, folded.bias ?? bias)
                 }
-                let batchNormPrefix = "encoder.features.\(batchNormIndex)"
-                let channels = [slot.outputChannels]
-                let batchNorm = BatchNorm2D(
-                    weight: try tensor("\(batchNormPrefix).weight", channels),
-                    bias: try tensor("\(batchNormPrefix).bias", channels),
-                    runningMean: try tensor("\(batchNormPrefix).running_mean", channels),
-                    runningVariance: try tensor("\(batchNormPrefix).running_var", channels),
-                    epsilon: configuration.batchNormEpsilon)
-                stages.append(.convolution(convolution.folding(batchNorm)))
+                stages.append(.convolution(Conv2D(weight: weight, bias: bias, stride: 1, padding: 1, fusesReLU: true)))
             }
         }
         self.stages = stages
