@@ -92,7 +92,7 @@ public final class Captioner: Sendable {
         let vocabulary = bundle.vocabulary
         let search = BeamSearch(options: options, startIndex: vocabulary.startIndex,
                                 endIndex: vocabulary.endIndex, unknownIndex: vocabulary.unknownIndex)
-        var session = bundle.decoder.session(annotations: image.annotations)
+        var session = bundle.decoder.session(annotations: image.annotations, beamCapacity: options.beamSize)
         let ranked = search.search(&session).map { hypothesis in
             caption(from: hypothesis, grid: image)
         }
