@@ -40,15 +40,30 @@ public final class Captioner: Sendable {
         return describe(encode([image])[0], options: options)
     }
 
-    /// Captions of several decoded images: one encoder pass over the batch, then the searches
-    /// run in parallel on all cores (`ComputeThreads.count`). Results are in input order.
+    /// Captions of several decoded images, in input order. Each image is one job of
+    /// `ComputeThreads.forEachJob`: with N threads, N images are captioned side by side, each
+    /// on its own core (preprocess, encoder, search), which keeps every core busy where
+    /// splitting the decoder's small per-step kernels would not.
     public func captions(_ images: [RGBImage], options: DecodingOptions = DecodingOptions()) throws -> [Caption] {
         try options.validate()
-        let encoded = encode(images)
-        var results = [Caption?](repeating: nil, count: encoded.count)
+        var results = [Caption?](repeating: nil, count: images.count)
         results.withUnsafeMutableBufferPointer { results in
-            ComputeThreads.parallelFor(encoded.count) { range in
-                for index in range { results[index] = describe(encoded[index], options: options) }
+            ComputeThreads.forEachJob(images.count) { index in
+                results[index] = describe(encode([images[index]])[0], options: options)
+            }
+        }
+        return results.compactMap { $0 }
+    }
+
+    /// Captions of image files, in input order: each result is the caption or the error that
+    /// reading or decoding that file raised (the other files are still captioned). Files are
+    /// read, decoded and captioned as `captions(_:options:)` does, one job per file.
+    public func captions(imagesAt paths: [String], options: DecodingOptions = DecodingOptions()) throws -> [Result<Caption, any Error>] {
+        try options.validate()
+        var results = [Result<Caption, any Error>?](repeating: nil, count: paths.count)
+        results.withUnsafeMutableBufferPointer { results in
+            ComputeThreads.forEachJob(paths.count) { index in
+                results[index] = Result { try caption(imageAt: paths[index], options: options) }
             }
         }
         return results.compactMap { $0 }
