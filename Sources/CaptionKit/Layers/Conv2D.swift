@@ -124,56 +124,76 @@ public struct Conv2D: Sendable {
         guard let outputShape = outputShape(forInput: input.shape) else {
             preconditionFailure("Conv2D with weight \(weight.shape) cannot take input \(input.shape)")
         }
-        if let winograd {
-            return winogradConvolution(input, winograd, outputShape: outputShape)
-        }
-        let positions = outputShape[2] * outputShape[3]
-        let reduction = inputChannels * kernelSize.height * kernelSize.width
-        let tileLength = min(positions, max(1, columnBufferLimit / (MemoryLayout<Float>.stride * max(1, reduction))))
-        let columns = UnsafeMutablePointer<Float>.allocate(capacity: max(1, reduction * tileLength))
-        defer { columns.deallocate() }
-        let imageCount = input.count / max(1, input.shape[0])
-        let outputImageCount = outputChannels * positions
-        return Tensor(shape: outputShape) { output in
-            guard let outputBase = output.baseAddress else { return }
-            input.withUnsafeBufferPointer { inputBuffer in
-                weight.withUnsafeBufferPointer { weightBuffer in
-                    guard let inputBase = inputBuffer.baseAddress, let weightBase = weightBuffer.baseAddress else { return }
-                    for image in 0..<outputShape[0] {
-                        for tileStart in Swift.stride(from: 0, to: positions, by: tileLength) {
-                            let tile = tileStart..<min(positions, tileStart + tileLength)
-                            gatherColumns(
-                                image: inputBase + image * imageCount, height: input.shape[2], width: input.shape[3],
-                                outputWidth: outputShape[3], positions: tile, columns: columns)
-                            // weight: O x (I*KH*KW), columns: (I*KH*KW) x tile -> output: O x tile (row stride H'*W')
-                            let outputTile = outputBase + image * outputImageCount + tileStart
-                            GEMM.multiply(
-                                m: outputChannels, n: tile.count, k: reduction,
-                                a: weightBase, lda: reduction,
-                                b: columns, ldb: tile.count,
-                                c: outputTile, ldc: positions)
-                            finishTile(outputTile, length: tile.count, rowStride: positions)
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /// Every image of `input` through the Winograd path.
-    private func winogradConvolution(_ input: Tensor, _ winograd: WinogradConvolution, outputShape: [Int]) -> Tensor {
+        let (height, width) = (input.shape[2], input.shape[3])
+        let workspace = UnsafeMutablePointer<Float>.allocate(capacity: workspaceCount(height: height, width: width))
+        defer { workspace.deallocate() }
         let imageCount = input.count / max(1, input.shape[0])
         let outputImageCount = outputChannels * outputShape[2] * outputShape[3]
         return Tensor(shape: outputShape) { output in
             input.withUnsafeBufferPointer { inputBuffer in
                 guard let inputBase = inputBuffer.baseAddress, let outputBase = output.baseAddress else { return }
                 for image in 0..<outputShape[0] {
-                    winograd.apply(image: inputBase + image * imageCount, height: input.shape[2], width: input.shape[3],
-                                   output: outputBase + image * outputImageCount,
-                                   outputHeight: outputShape[2], outputWidth: outputShape[3])
+                    apply(image: inputBase + image * imageCount, height: height, width: width,
+                          output: outputBase + image * outputImageCount, workspace: workspace)
                 }
             }
         }
+    }
+
+    /// The number of floats of scratch memory `apply(image:height:width:output:workspace:)`
+    /// needs for an `H x W` input: the im2col column buffer or the Winograd block buffers,
+    /// within `columnBufferLimit` bytes (or one column or tile, if that is larger).
+    public func workspaceCount(height: Int, width: Int) -> Int {
+        let (outputHeight, outputWidth) = outputSize(height: height, width: width)
+        if let winograd {
+            return winograd.workspaceCount(outputHeight: outputHeight, outputWidth: outputWidth)
+        }
+        let reduction = inputChannels * kernelSize.height * kernelSize.width
+        return max(1, reduction * im2colTileLength(positions: outputHeight * outputWidth))
+    }
+
+    /// Convolves one image on caller memory, allocating nothing: `image` `I x H x W` ->
+    /// `output` `O x H' x W'`, with `workspace` holding `workspaceCount(height:width:)` floats.
+    /// - Precondition: `outputShape(forInput: [1, I, H, W])` is not nil.
+    public func apply(image: UnsafePointer<Float>, height: Int, width: Int,
+                      output: UnsafeMutablePointer<Float>, workspace: UnsafeMutablePointer<Float>) {
+        let (outputHeight, outputWidth) = outputSize(height: height, width: width)
+        precondition(outputHeight > 0 && outputWidth > 0, "Conv2D with weight \(weight.shape) cannot take a \(height) x \(width) input")
+        if let winograd {
+            winograd.apply(image: image, height: height, width: width, output: output,
+                           outputHeight: outputHeight, outputWidth: outputWidth, workspace: workspace)
+            return
+        }
+        let positions = outputHeight * outputWidth
+        let reduction = inputChannels * kernelSize.height * kernelSize.width
+        let tileLength = im2colTileLength(positions: positions)
+        weight.withUnsafeBufferPointer { weightBuffer in
+            guard let weightBase = weightBuffer.baseAddress else { return }
+            for tileStart in Swift.stride(from: 0, to: positions, by: tileLength) {
+                let tile = tileStart..<min(positions, tileStart + tileLength)
+                gatherColumns(image: image, height: height, width: width, outputWidth: outputWidth,
+                              positions: tile, columns: workspace)
+                // weight: O x (I*KH*KW), columns: (I*KH*KW) x tile -> output: O x tile (row stride H'*W')
+                GEMM.multiply(
+                    m: outputChannels, n: tile.count, k: reduction,
+                    a: weightBase, lda: reduction,
+                    b: workspace, ldb: tile.count,
+                    c: output + tileStart, ldc: positions)
+                finishTile(output + tileStart, length: tile.count, rowStride: positions)
+            }
+        }
+    }
+
+    /// H' x W' for an H x W input (either may be 0 or less when the input is too small).
+    private func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        (SpatialGeometry.outputLength(input: height, kernel: kernelSize.height, stride: stride.height, padding: padding.height),
+         SpatialGeometry.outputLength(input: width, kernel: kernelSize.width, stride: stride.width, padding: padding.width))
+    }
+
+    /// Output positions per im2col tile: as many columns as fit in `columnBufferLimit`.
+    private func im2colTileLength(positions: Int) -> Int {
+        let reduction = inputChannels * kernelSize.height * kernelSize.width
+        return max(1, min(positions, columnBufferLimit / (MemoryLayout<Float>.stride * max(1, reduction))))
     }
 
     /// This convolution followed by `batchNorm` (evaluation mode) as a single convolution:

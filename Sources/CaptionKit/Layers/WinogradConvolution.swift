@@ -27,7 +27,7 @@ struct WinogradConvolution: Sendable {
     /// The most bytes the per-block buffers (transformed input and products) may take.
     let bufferLimit: Int
 
-    /// Transforms the `[O, I, 3, 3]` weight (in Double, rounded once to Float).
+    /// Transforms the `[O, I, 3, 3]` weight.
     init(weight: Tensor, bias: Tensor?, padding: (height: Int, width: Int), fusesReLU: Bool, bufferLimit: Int) {
         precondition(weight.rank == 4 && weight.shape[2] == 3 && weight.shape[3] == 3,
                      "Winograd F(2x2, 3x3) needs a [O, I, 3, 3] weight, got \(weight.shape)")
@@ -40,44 +40,86 @@ struct WinogradConvolution: Sendable {
         self.bufferLimit = bufferLimit
         transformedWeight = Tensor(shape: [16, outputs, inputs]) { transformed in
             weight.withUnsafeBufferPointer { filters in
-                guard let base = filters.baseAddress else { return }
-                // (a, b, c) times Gᵀ: (a, (a + b + c) / 2, (a - b + c) / 2, c)
-                func spread(_ a: Double, _ b: Double, _ c: Double) -> SIMD4<Double> {
-                    SIMD4(a, (a + b + c) / 2, (a - b + c) / 2, c)
-                }
-                // filter (o, i): g 3 x 3 -> U = G g Gᵀ 4 x 4, stored at U[ξ][o][i]
-                ComputeThreads.parallelFor(outputs * inputs, minimumChunk: 4096) { pairs in
-                    for pair in pairs {
-                        let g = base + pair * 9
-                        // Columns of G g (4 x 3), each as the 4 rows it holds.
-                        let columns = (spread(Double(g[0]), Double(g[3]), Double(g[6])),
-                                       spread(Double(g[1]), Double(g[4]), Double(g[7])),
-                                       spread(Double(g[2]), Double(g[5]), Double(g[8])))
-                        for row in 0..<4 {
-                            let values = spread(columns.0[row], columns.1[row], columns.2[row])
-                            for column in 0..<4 {
-                                transformed[(row * 4 + column) * outputs * inputs + pair] = Float(values[column])
-                            }
-                        }
+                guard let filterBase = filters.baseAddress, let transformedBase = transformed.baseAddress else { return }
+                let pairs = outputs * inputs
+                // Four filters at a time (lane k: filter pair + k), so that each of the 16
+                // values of U lands as one 4-wide store in its plane.
+                ComputeThreads.parallelFor((pairs + 3) / 4, minimumChunk: 1024) { groups in
+                    for group in groups {
+                        Self.transformFilters(filterBase, first: group * 4, count: min(4, pairs - group * 4),
+                                              into: transformedBase, planeStride: pairs)
                     }
                 }
             }
         }
     }
 
+    /// `U = G g Gᵀ` of filters `first ..< first + count` (count 1...4), each 3x3 `g` at
+    /// `filters + 9 * pair`, written at `transformed[ξ * planeStride + pair]`.
+    // filters: pairs x 3 x 3 -> transformed: 16 x pairs
+    private static func transformFilters(_ filters: UnsafePointer<Float>, first: Int, count: Int,
+                                         into transformed: UnsafeMutablePointer<Float>, planeStride: Int) {
+        // g[element] across the filters of the group (missing filters read as zero).
+        let base = filters + first * 9
+        func g(_ element: Int) -> Lanes {
+            if count == 4 {
+                return Lanes(base[element], base[9 + element], base[18 + element], base[27 + element])
+            }
+            var lanes = Lanes()
+            for lane in 0..<count { lanes[lane] = base[lane * 9 + element] }
+            return lanes
+        }
+        // (a, b, c) times Gᵀ: (a, (a + b + c) / 2, (a - b + c) / 2, c)
+        func spread(_ a: Lanes, _ b: Lanes, _ c: Lanes) -> Quad {
+            (a, (a + b + c) * 0.5, (a - b + c) * 0.5, c)
+        }
+        func store(_ values: Lanes, _ position: Int) {
+            let destination = transformed + position * planeStride + first
+            if count == 4 {
+                UnsafeMutableRawPointer(destination).storeBytes(of: values, as: Lanes.self)
+            } else {
+                for lane in 0..<count { destination[lane] = values[lane] }
+            }
+        }
+        func store(_ row: Quad, _ index: Int) {
+            store(row.0, 4 * index)
+            store(row.1, 4 * index + 1)
+            store(row.2, 4 * index + 2)
+            store(row.3, 4 * index + 3)
+        }
+        // Columns of G g (4 x 3), each holding its 4 rows; then each row of G g times Gᵀ.
+        let (c0, c1, c2) = (spread(g(0), g(3), g(6)), spread(g(1), g(4), g(7)), spread(g(2), g(5), g(8)))
+        store(spread(c0.0, c1.0, c2.0), 0)
+        store(spread(c0.1, c1.1, c2.1), 1)
+        store(spread(c0.2, c1.2, c2.2), 2)
+        store(spread(c0.3, c1.3, c2.3), 3)
+    }
+
+    /// Floats of scratch memory `apply` needs for an `H' x W'` output: the transformed input
+    /// and the products of one block.
+    func workspaceCount(outputHeight: Int, outputWidth: Int) -> Int {
+        let layout = blockLayout(outputHeight: outputHeight, outputWidth: outputWidth)
+        return 16 * (layout.inputPlane + layout.outputPlane)
+    }
+
+    /// The block size and strides for an `H' x W'` output.
+    private func blockLayout(outputHeight: Int, outputWidth: Int) -> BlockLayout {
+        let tileCount = (outputHeight + 1) / 2 * ((outputWidth + 1) / 2)
+        let bytesPerTile = 16 * MemoryLayout<Float>.stride * (inputChannels + outputChannels)
+        return BlockLayout(length: min(tileCount, max(1, bufferLimit / bytesPerTile)),
+                           inputChannels: inputChannels, outputChannels: outputChannels)
+    }
+
     /// Convolves one image: `image` `I x H x W` -> `output` `O x H' x W'` with
-    /// `H' = H + 2 * padding.height - 2` (and likewise W'), both at least 1.
+    /// `H' = H + 2 * padding.height - 2` (and likewise W'), both at least 1; `workspace` holds
+    /// `workspaceCount(outputHeight:outputWidth:)` floats.
     func apply(image: UnsafePointer<Float>, height: Int, width: Int,
-               output: UnsafeMutablePointer<Float>, outputHeight: Int, outputWidth: Int) {
+               output: UnsafeMutablePointer<Float>, outputHeight: Int, outputWidth: Int,
+               workspace: UnsafeMutablePointer<Float>) {
         let tileColumns = (outputWidth + 1) / 2
         let tileCount = (outputHeight + 1) / 2 * tileColumns
-        let bytesPerTile = 16 * MemoryLayout<Float>.stride * (inputChannels + outputChannels)
-        let layout = BlockLayout(length: min(tileCount, max(1, bufferLimit / bytesPerTile)),
-                                 inputChannels: inputChannels, outputChannels: outputChannels)
-        let transformedInput = UnsafeMutablePointer<Float>.allocate(capacity: 16 * layout.inputPlane)
-        defer { transformedInput.deallocate() }
-        let products = UnsafeMutablePointer<Float>.allocate(capacity: 16 * layout.outputPlane)
-        defer { products.deallocate() }
+        let layout = blockLayout(outputHeight: outputHeight, outputWidth: outputWidth)
+        let (transformedInput, products) = (workspace, workspace + 16 * layout.inputPlane)
         let geometry = TileGeometry(height: height, width: width, outputHeight: outputHeight, outputWidth: outputWidth,
                                     tileColumns: tileColumns, padding: padding)
         transformedWeight.withUnsafeBufferPointer { weights in
