@@ -6,6 +6,12 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "CaptionKit", targets: ["CaptionKit"]),
+        .executable(name: "caption", targets: ["caption"]),
+        .library(name: "CaptionEval", targets: ["CaptionEval"]),
+        .executable(name: "caption-eval", targets: ["caption-eval"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
         // System libraries: module maps only; flags come from pkg-config, packages from apt.
@@ -42,6 +48,41 @@ let package = Package(
             name: "CaptionKitTests",
             dependencies: ["CaptionKit"],
             path: "Tests/CaptionKitTests"
+        ),
+        // The `caption` command: captions image files, folders and lists with a model bundle.
+        .executableTarget(
+            name: "caption",
+            dependencies: [
+                "CaptionKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Runs the built `caption` executable (found next to the test bundle).
+        .testTarget(
+            name: "CaptionCommandTests",
+            dependencies: ["caption", "CaptionKit"],
+            path: "Tests/CaptionCommandTests"
+        ),
+        // Caption metrics (PTB tokenizer, BLEU, ROUGE-L, CIDEr-D), dataset readers, reports.
+        .target(
+            name: "CaptionEval"
+        ),
+        .executableTarget(
+            name: "caption-eval",
+            dependencies: [
+                "CaptionEval",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "CaptionEvalTests",
+            dependencies: ["CaptionEval"],
+            path: "Tests/CaptionEvalTests"
+        ),
+        .testTarget(
+            name: "CaptionEvalCommandTests",
+            dependencies: ["caption-eval"],
+            path: "Tests/CaptionEvalCommandTests"
         ),
     ]
 )

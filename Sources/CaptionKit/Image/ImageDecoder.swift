@@ -25,8 +25,14 @@ public struct ImageDecoder: Sendable {
     /// - Throws: `CaptionError.unreadableFile` (missing, a directory, unreadable),
     ///   `.invalidImage` (empty, not JPEG or PNG, truncated, corrupt), `.imageTooLarge`.
     public func decode(fileAt path: String) throws -> RGBImage {
-        let bytes = try ImageDecoder.readFile(at: path)
-        return try bytes.withUnsafeBytes { try decode(bytes: $0, name: path) }
+        try decode(fileContents: ImageDecoder.readFile(at: path), name: path)
+    }
+
+    /// Decodes the bytes of an image file read with `readFile(at:)`; `name` stands for it in
+    /// errors. (`decode(fileAt:)` in two steps, for callers that time reading and decoding.)
+    /// - Throws: `CaptionError.invalidImage` or `.imageTooLarge`.
+    public func decode(fileContents bytes: [UInt8], name: String) throws -> RGBImage {
+        try bytes.withUnsafeBytes { try decode(bytes: $0, name: name) }
     }
 
     /// Decodes an image held in memory; `name` stands for it in errors (a path or a URL).
@@ -53,7 +59,8 @@ public struct ImageDecoder: Sendable {
     }
 
     /// The whole file, read with POSIX calls so that each failure has its own reason.
-    private static func readFile(at path: String) throws -> [UInt8] {
+    /// - Throws: `CaptionError.unreadableFile` (missing, a directory, unreadable).
+    public static func readFile(at path: String) throws -> [UInt8] {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw CaptionError.unreadableFile(path: path, reason: ImageDecoder.systemError())

@@ -1,0 +1,72 @@
+/// Scores candidate captions against reference captions the way the COCO caption toolkit
+/// (pycocoevalcap's `COCOEvalCap.evaluate`, without METEOR and SPICE) does: all references
+/// are tokenized in one batch and all candidates in another (`PTBTokenizer`), then BLEU-1..4,
+/// ROUGE-L and CIDEr-D are computed over exactly the images given. CIDEr's document
+/// frequencies come from these images' references, so scores depend on the evaluated set.
+public struct CaptionEvaluator: Sendable {
+    /// One image to score.
+    public struct Item: Sendable {
+        /// The image's id as the report names it.
+        public var imageID: String
+        /// The candidate caption.
+        public var candidate: String
+        /// The reference captions (at least one).
+        public var references: [String]
+
+        /// An item from its parts.
+        public init(imageID: String, candidate: String, references: [String]) {
+            self.imageID = imageID
+            self.candidate = candidate
+            self.references = references
+        }
+    }
+
+    private let tokenizer = PTBTokenizer()
+
+    /// An evaluator.
+    public init() {}
+
+    /// Tokenizes and scores `items`; each must hold at least one reference.
+    public func evaluate(_ items: [Item]) -> EvaluationReport {
+        let references = tokenizer.tokenize(items.flatMap(\.references))
+        let candidates = tokenizer.tokenize(items.map(\.candidate))
+        var start = 0
+        let tokenized = items.enumerated().map { index, item in
+            let end = start + item.references.count
+            defer { start = end }
+            return (candidate: candidates[index], references: Array(references[start..<end]))
+        }
+        return score(tokenized, imageIDs: items.map(\.imageID))
+    }
+
+    /// Scores already tokenized captions (space-joined tokens, as `PTBTokenizer` returns them).
+    public func score(_ tokenized: [(candidate: String, references: [String])], imageIDs: [String]) -> EvaluationReport {
+        precondition(tokenized.count == imageIDs.count, "one image id per item")
+        precondition(tokenized.allSatisfy { !$0.references.isEmpty }, "every image needs a reference")
+        var words = WordIndex()
+        var spaceWords = WordIndex()
+        var bleuStatistics: [BLEUScorer.Statistics] = []
+        var rougeScores: [Double] = []
+        var candidateCounts: [[NGram: Int]] = []
+        var referenceCounts: [[[NGram: Int]]] = []
+        for item in tokenized {
+            let candidate = words.indices(of: WordSplitting.onWhiteSpace(item.candidate))
+            let references = item.references.map { words.indices(of: WordSplitting.onWhiteSpace($0)) }
+            let counts = NGram.counts(candidate)
+            let referenceNGrams = references.map(NGram.counts)
+            bleuStatistics.append(BLEUScorer.statistics(candidate: candidate, candidateCounts: counts, references: references, referenceCounts: referenceNGrams))
+            candidateCounts.append(counts)
+            referenceCounts.append(referenceNGrams)
+            rougeScores.append(ROUGEScorer.score(
+                candidate: spaceWords.indices(of: WordSplitting.onSpaces(item.candidate)),
+                references: item.references.map { spaceWords.indices(of: WordSplitting.onSpaces($0)) }))
+        }
+        let bleu = BLEUScorer.scores(bleuStatistics)
+        let cider = CIDErScorer.scores(candidates: candidateCounts, references: referenceCounts)
+        let corpus = CaptionScores(bleu: bleu.corpus, rougeL: PairwiseSum.mean(rougeScores), cider: cider.corpus)
+        let images = imageIDs.indices.map { index in
+            (imageIDs[index], CaptionScores(bleu: bleu.images[index], rougeL: rougeScores[index], cider: cider.images[index]))
+        }
+        return EvaluationReport(corpus: corpus, images: images)
+    }
+}

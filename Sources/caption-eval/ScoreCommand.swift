@@ -1,0 +1,94 @@
+import ArgumentParser
+import CaptionEval
+import Foundation
+
+/// `caption-eval score`: scores a COCO results file against a reference dataset, prints the
+/// corpus scores and optionally writes a JSON report with every image's scores.
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score candidate captions against reference captions.",
+        discussion: """
+            RESULTS is a COCO results file: [{"image_id": 391895, "caption": "a man riding a bike"}, ...]; \
+            image ids are integers or strings and name each image once. An image is found by its id \
+            (COCO id; Karpathy cocoid, else imgid, else file name stem; Flickr8k file name stem) or by \
+            its file name with or without extension.
+
+            Examples:
+              caption-eval score --results res.json --references captions_val2014.json
+              caption-eval score --results res.json --references dataset_coco.json \\
+                  --split test --report report.json
+              caption-eval score --results res.json --references Flickr8k.token.txt \\
+                  --split test
+              caption-eval score --results res.json --references Flickr8k.token.txt \\
+                  --split-file my_images.txt
+
+            The report is {"corpus": {"Bleu_1": ..., "Bleu_2": ..., "Bleu_3": ..., "Bleu_4": ..., \
+            "ROUGE_L": ..., "CIDEr": ...}, "images": {"<image_id>": {...}}, "not_computed": ["METEOR", "SPICE"]}, \
+            written atomically. Exit status: 0 scored, 1 bad input (one line on stderr names the \
+            file and reason), 64 usage error.
+            """
+    )
+
+    /// The reference file formats, plus automatic detection.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case auto, karpathy, coco, flickr8k
+
+        var datasetFormat: DatasetFormat? {
+            DatasetFormat(rawValue: rawValue)
+        }
+    }
+
+    @Option(help: ArgumentHelp("The candidate captions (COCO results JSON).", valueName: "results.json"))
+    var results: String
+
+    @Option(help: ArgumentHelp("The reference captions: Karpathy split JSON, COCO caption annotations or Flickr8k.token.txt.", valueName: "file"))
+    var references: String
+
+    @Option(help: "The references' format.")
+    var format: Format = .auto
+
+    @Option(help: ArgumentHelp(
+        "Score against this split only: a Karpathy 'split' value (train, val, test, restval), or for Flickr8k the list Flickr_8k.<split>Images.txt beside the token file.",
+        valueName: "name"))
+    var split: String?
+
+    @Option(help: ArgumentHelp("Score against the images listed in this file only (one file name or id a line).", valueName: "file"))
+    var splitFile: String?
+
+    @Option(help: ArgumentHelp("Also write every image's scores to this JSON file.", valueName: "report.json"))
+    var report: String?
+
+    func run() throws {
+        do {
+            try score()
+        } catch {
+            FileHandle.standardError.write(Data("caption-eval: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
+    private func score() throws(EvaluationError) {
+        var dataset = try ReferenceDataset.read(path: references, format: format.datasetFormat)
+        if let split {
+            if dataset.format == .flickr8k {
+                dataset = try dataset.restricted(toListIn: ReferenceDataset.flickr8kSplitList(forTokenFile: references, split: split))
+            } else {
+                dataset = try dataset.restricted(toSplit: split)
+            }
+        }
+        if let splitFile {
+            dataset = try dataset.restricted(toListIn: splitFile)
+        }
+        let candidates = try CandidateResults.read(path: results)
+        let items = try candidates.items(against: dataset)
+        let evaluation = CaptionEvaluator().evaluate(items)
+        print(evaluation.table())
+        if items.count < dataset.images.count {
+            FileHandle.standardError.write(Data("caption-eval: note: \(items.count) of the \(dataset.images.count) reference images have a candidate; only those are scored\n".utf8))
+        }
+        if let report {
+            try evaluation.writeReport(to: report)
+        }
+    }
+}

@@ -1,0 +1,3 @@
+import Foundation
+
+exit(CaptionCommand.runFromCommandLine(Array(CommandLine.arguments.dropFirst())))
