@@ -38,17 +38,19 @@ struct WinogradConvolution: Sendable {
         self.padding = padding
         self.fusesReLU = fusesReLU
         self.bufferLimit = bufferLimit
-        transformedWeight = Tensor(shape: [16, outputs, inputs]) { transformed in
-            weight.withUnsafeBufferPointer { filters in
-                guard let filterBase = filters.baseAddress, let transformedBase = transformed.baseAddress else { return }
-                let pairs = outputs * inputs
-                // Four filters at a time (lane k: filter pair + k), so that each of the 16
-                // values of U lands as one 4-wide store in its plane.
-                ComputeThreads.parallelFor((pairs + 3) / 4, minimumChunk: 1024) { groups in
-                    for group in groups {
-                        Self.transformFilters(filterBase, first: group * 4, count: min(4, pairs - group * 4),
-                                              into: transformedBase, planeStride: pairs)
-                    }
+        // On huge pages (`LargeBuffer`): the transform writes all of it at load time.
+        let storage = LargeBuffer(count: 16 * outputs * inputs)
+        transformedWeight = Tensor(shape: [16, outputs, inputs], borrowing: storage.pointer, owner: storage)
+        let transformedBase = storage.pointer
+        weight.withUnsafeBufferPointer { filters in
+            guard let filterBase = filters.baseAddress else { return }
+            let pairs = outputs * inputs
+            // Four filters at a time (lane k: filter pair + k), so that each of the 16
+            // values of U lands as one 4-wide store in its plane.
+            ComputeThreads.parallelFor((pairs + 3) / 4, minimumChunk: 1024) { groups in
+                for group in groups {
+                    Self.transformFilters(filterBase, first: group * 4, count: min(4, pairs - group * 4),
+                                          into: transformedBase, planeStride: pairs)
                 }
             }
         }
