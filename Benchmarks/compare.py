@@ -2,15 +2,16 @@
 """The model half of Benchmarks/run: CaptionKit against the PyTorch reference, alternately.
 
 Usage (Benchmarks/run passes these; run it through the tools venv's Python):
-    compare.py --bin SWIFT_BIN_DIR --bundle DIR --image JPEG [--rounds R] [--runs N]
+    compare.py --bin SWIFT_BIN_DIR --bundle DIR --image JPEG --crops FOLDER [--rounds R] [--runs N]
                [--threads 1,2] [--count 100] [--only encoder,decoder,process,throughput]
 
 For each measurement and thread count, R rounds each run the Swift executable (ModelBenchmark,
-CaptionProbe) and then tools/torch_benchmark.py with the same bundle and image, so slow
+the `caption` command) and then tools/torch_benchmark.py with the same bundle and image, so slow
 spells of a shared machine hit both sides alike. Each round's process warms up once and times
 N runs; the table gives the median and range over all rounds' runs, and the ratio of the
 medians (CaptionKit / PyTorch). Whole processes are timed from outside (wall time and peak
-resident memory of the child, from wait4). OpenBLAS sgemm GFLOP/s is measured in every
+resident memory of the child, from wait4). Throughput is CaptionKit's alone: Captioner.captions
+over --count in-memory crops, and `caption --threads T` over the crops folder. OpenBLAS sgemm GFLOP/s is measured in every
 encoder round too, as the yardstick for the encoder's GFLOP/s. Prints the Markdown table
 and notes to standard output; never fails on a slow result.
 """
@@ -89,6 +90,7 @@ def main() -> None:
     parser.add_argument("--bin", required=True, type=Path)
     parser.add_argument("--bundle", required=True)
     parser.add_argument("--image", required=True)
+    parser.add_argument("--crops", required=True, type=Path)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--threads", default="1,2")
@@ -129,7 +131,7 @@ def main() -> None:
                               steps=theirs["steps"], caption=theirs["caption"])
         if "process" in only:
             work = "whole process"
-            for side, command in (("swift", swift("CaptionProbe") + model + [arguments.image]),
+            for side, command in (("swift", swift("caption") + ["--json"] + model + [arguments.image]),
                                   ("torch", TORCH + ["caption"] + model + [arguments.image])):
                 wall, resident, printed = whole_process(command)
                 table.add(work, 0, side, wall=wall, resident=resident, caption=printed["caption"])
@@ -141,6 +143,9 @@ def main() -> None:
                                  "--count", str(arguments.count), "--runs", "1", "--threads", str(threads)])
             table.add("throughput", threads, "swift", rate=ours["images_per_second"], wall=ours["wall_ms"],
                       cpu=ours["cpu_ms"])
+            crops = sorted(arguments.crops.glob("*.jpg"))
+            wall, _, _ = whole_process(swift("caption") + ["--json", "--threads", str(threads)] + model + [str(arguments.crops)])
+            table.add("caption throughput", threads, "swift", rate=len(crops) * 1000 / wall, wall=wall)
         loads.append(load_average())
 
     print("| work | threads | CaptionKit ms median (range) | PyTorch ms median (range) | ratio (wall) | ratio (CPU) |")
@@ -175,10 +180,13 @@ def main() -> None:
         rate = table.get("throughput", threads, "swift", "rate")
         if rate:
             notes.append(f"throughput, {threads} thread(s): {rate[0]:.2f} images/s over {arguments.count} images "
-                         f"(Captioner.captions, CPU {statistics.median(table.get('throughput', threads, 'swift', 'cpu')) / 1000:.1f} s)")
-    if len(table.get("throughput", 2, "swift", "rate")) and len(table.get("throughput", 1, "swift", "rate")):
-        notes.append(f"throughput 2 threads / 1 thread: "
-                     f"{table.get('throughput', 2, 'swift', 'rate')[0] / table.get('throughput', 1, 'swift', 'rate')[0]:.2f}x")
+                         f"(Captioner.captions, CPU {statistics.median(table.get('throughput', threads, 'swift', 'cpu')) / 1000:.1f} s); "
+                         f"`caption --threads {threads}` over the {len(list(arguments.crops.glob('*.jpg')))} crop files: "
+                         f"{table.get('caption throughput', threads, 'swift', 'rate')[0]:.2f} images/s (whole process)")
+    for work in ("throughput", "caption throughput"):
+        one, two = table.get(work, 1, "swift", "rate"), table.get(work, 2, "swift", "rate")
+        if one and two:
+            notes.append(f"{work} 2 threads / 1 thread: {two[0] / one[0]:.2f}x")
     for work in ("decoder step, beam 3", "decoder step, beam 5", "whole process"):
         for threads in (0, *thread_counts):
             ours, theirs = table.get(work, threads, "swift", "caption"), table.get(work, threads, "torch", "caption")

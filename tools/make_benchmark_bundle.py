@@ -10,6 +10,7 @@ Writes under --out (default Benchmarks/.work/, ignored by git):
                         512-wide decoder (embed, attention, decoder), 9,490 words, gate, relu
                         attention; float32 .npy files; recipe.json records how it was made
     photo-640x480.jpg   a photo-like JPEG (tools/image_benchmark.py's generator, quality 90)
+    crops/              100 different 560 x 420 crops of it (JPEG, quality 90), for throughput
 Deterministic (seeded). Files already there from the same recipe are kept, so repeated runs
 cost nothing; a different recipe rewrites them.
 
@@ -29,6 +30,7 @@ import shutil
 from pathlib import Path
 
 import torch
+from PIL import Image
 
 from image_benchmark import make as make_photo
 from make_model_fixtures import initialise
@@ -46,6 +48,7 @@ RECIPE = {
     "end_clock": [0.06, 30.0, -10.0],  # (rate, weight, bias) of the <end> clock, see make_model_fixtures
     "photo": [640, 480],
 }
+CROPS = 100
 
 
 def words(count: int) -> list[str]:
@@ -71,9 +74,20 @@ def build() -> tuple[ShowAttendTell, dict, dict[str, int]]:
     return model.eval(), config, vocab
 
 
+def write_crops(photo: Path, folder: Path) -> None:
+    """CROPS crops of 7/8 of each side of `photo`, at offsets spread over a 10 x 10 grid."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with Image.open(photo) as image:
+        width, height = image.width * 7 // 8, image.height * 7 // 8
+        for index in range(CROPS):
+            x = (image.width - width) * (index % 10) // 9
+            y = (image.height - height) * (index // 10 % 10) // 9
+            image.crop((x, y, x + width, y + height)).save(folder / f"crop-{index:03d}.jpg", "JPEG", quality=90)
+
+
 def ensure(out: Path) -> tuple[Path, Path]:
-    """Writes the bundle and the photo under `out` unless they are there from this recipe;
-    returns their paths."""
+    """Writes the bundle, the photo and its crops under `out` unless they are there from this
+    recipe; returns the bundle's and the photo's paths."""
     bundle, photo = out / "vgg16-bundle", out / "photo-{}x{}.jpg".format(*RECIPE["photo"])
     stamp = bundle / "recipe.json"
     if not stamp.exists() or json.loads(stamp.read_text()) != RECIPE:
@@ -85,6 +99,10 @@ def ensure(out: Path) -> tuple[Path, Path]:
     if not photo.exists():
         make_photo(photo, *RECIPE["photo"])
         print(f"wrote {photo}")
+    crops = out / "crops"
+    if len(list(crops.glob("crop-*.jpg"))) != CROPS:
+        write_crops(photo, crops)
+        print(f"wrote {CROPS} crops in {crops}")
     return bundle, photo
 
 

@@ -3,12 +3,16 @@ import Synchronization
 import Testing
 @testable import CaptionKit
 
-/// `ComputeThreads.forEachJob` and the batch APIs built on it. Serialized because
-/// `ComputeThreads.count` is process-wide.
+/// `ComputeThreads.forEachJob` and the batch APIs built on it. Serialized, and under
+/// `ThreadSettings`' lock, because `ComputeThreads.count` and OpenBLAS's threads are process-wide.
 @Suite("ComputeThreads: one job per thread", .serialized)
 struct ComputeThreadsTests {
     @Test("every job runs exactly once, single-threaded inside, with 1, 2 and 3 threads", arguments: [1, 2, 3])
     func jobsRunOnce(threads: Int) {
+        ThreadSettings.exclusively { runJobs(threads: threads) }
+    }
+
+    private func runJobs(threads: Int) {
         let saved = ComputeThreads.count
         defer { ComputeThreads.count = saved }
         ComputeThreads.count = threads
@@ -32,6 +36,10 @@ struct ComputeThreadsTests {
 
     @Test("files are captioned as one image at a time; a bad file is an error in its place")
     func captionFiles() throws {
+        try ThreadSettings.exclusively { try captionFilesWithTwoThreads() }
+    }
+
+    private func captionFilesWithTwoThreads() throws {
         let saved = ComputeThreads.count
         defer { ComputeThreads.count = saved }
         ComputeThreads.count = 2

@@ -5,17 +5,20 @@ import Testing
 /// library's parallel loops only split independent outputs, never a sum, so pooling and
 /// batch norm agree bit for bit; OpenBLAS's GEMM may round differently with another thread
 /// count, so layers built on it agree to float rounding (1e-5 relative).
-/// Serialized because `ComputeThreads.count` is process-wide.
+/// Serialized because `ComputeThreads.count` is process-wide (and under `ThreadSettings`'
+/// lock, so that other suites' bit-for-bit comparisons do not see the setting change).
 @Suite("Layers: one thread and two threads agree", .serialized)
 struct LayersThreadTests {
     /// `body` evaluated with 1 thread and with 2, the setting restored afterwards.
     func withOneAndTwoThreads(_ body: () -> [Float]) -> (one: [Float], two: [Float]) {
-        let saved = ComputeThreads.count
-        defer { ComputeThreads.count = saved }
-        ComputeThreads.count = 1
-        let one = body()
-        ComputeThreads.count = 2
-        return (one, body())
+        ThreadSettings.exclusively {
+            let saved = ComputeThreads.count
+            defer { ComputeThreads.count = saved }
+            ComputeThreads.count = 1
+            let one = body()
+            ComputeThreads.count = 2
+            return (one, body())
+        }
     }
 
     @Test("Conv2D (im2col split over rows, bias and ReLU over channels; Winograd transforms split over channels)",
