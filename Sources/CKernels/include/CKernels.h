@@ -1,0 +1,28 @@
+// CKernels: the few numerical loops CaptionKit runs itself where Swift's baseline x86-64
+// code generation (SSE2, no FMA) leaves most of the machine unused. Each is compiled for
+// AVX2 + FMA and for the baseline, and picks the one the CPU supports at run time.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// `output[b * output_stride + n] (+)= sum over k of input[b * inputs + k] * weight[n * inputs + k]`
+/// for weight rows `n` in `first ..< last` and input rows `b` in `0 ..< rows`: a product
+/// `x Wᵀ` with few rows in `x` (the decoder's beams) and `W` stored `[N, K]` as PyTorch stores
+/// a Linear weight. Each weight row is read once, front to back, against up to four input
+/// rows at a time; when `accumulate` is non-zero the products are added to `output`.
+void ck_multiply_transposed(const float *input, size_t rows, const float *weight, size_t inputs,
+                            size_t first, size_t last, float *output, size_t output_stride, int accumulate);
+
+/// 1 when `ck_multiply_transposed` runs its AVX2 + FMA version on this CPU, else 0.
+int ck_uses_avx2(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
