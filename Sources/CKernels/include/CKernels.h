@@ -1,5 +1,5 @@
 // CKernels: the few numerical loops CaptionKit runs itself where Swift's baseline x86-64
-// code generation (SSE2, no FMA) leaves most of the machine unused. Each is compiled for
+// code generation (SSE2, no FMA, scalar libm calls) leaves most of the machine unused. Each is compiled for
 // AVX2 + FMA and for the baseline, and picks the one the CPU supports at run time.
 #ifndef CKERNELS_H
 #define CKERNELS_H
@@ -18,7 +18,12 @@ extern "C" {
 void ck_multiply_transposed(const float *input, size_t rows, const float *weight, size_t inputs,
                             size_t first, size_t last, float *output, size_t output_stride, int accumulate);
 
-/// 1 when `ck_multiply_transposed` runs its AVX2 + FMA version on this CPU, else 0.
+/// `sum over i < count of exp(values[i] - shift)`, with a vectorised expf (relative error about
+/// 1e-7); arguments below -87.3 count as exp(-87.3), about 1e-38 (a (log-)softmax shifts by the
+/// row maximum, so such terms vanish next to exp(0) = 1). NaN in, NaN or a number out.
+float ck_sum_of_exponentials(const float *values, size_t count, float shift);
+
+/// 1 when the kernels run their AVX2 + FMA versions on this CPU, else 0.
 int ck_uses_avx2(void);
 
 #ifdef __cplusplus
