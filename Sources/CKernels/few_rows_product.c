@@ -9,15 +9,18 @@
 
 #include <string.h>
 
+// Input rows per pass over a weight row: 2 sums each, 12 vector registers of the 16.
+#define CK_PASS_ROWS 6
+
 typedef float ck_float8 __attribute__((vector_size(32), aligned(4)));
 typedef float ck_float4 __attribute__((vector_size(16), aligned(4)));
 
-// One weight row against `count` (1 to 4) input rows; `count` is a constant at every use, so
+// One weight row against `count` (1 to CK_PASS_ROWS) input rows; `count` is a constant at every use, so
 // the unused sums disappear. Vectors are loaded with memcpy (unaligned, no aliasing issue).
 #define CK_ROW_KERNEL(NAME, VECTOR, WIDTH, ATTRIBUTES)                                          \
     ATTRIBUTES static inline void NAME(const float *line, size_t inputs, const float *input,   \
                                        int count, float *sums) {                              \
-        VECTOR low[4] = {{0}}, high[4] = {{0}};                                                \
+        VECTOR low[CK_PASS_ROWS] = {{0}}, high[CK_PASS_ROWS] = {{0}};                                                \
         size_t k = 0;                                                                          \
         for (; k + 2 * WIDTH <= inputs; k += 2 * WIDTH) {                                      \
             VECTOR p, q;                                                                       \
@@ -46,18 +49,20 @@ typedef float ck_float4 __attribute__((vector_size(16), aligned(4)));
     ATTRIBUTES static void NAME(const float *input, size_t rows, const float *weight,           \
                                 size_t inputs, size_t first, size_t last, float *output,        \
                                 size_t output_stride, int accumulate) {                         \
-        float sums[4];                                                                         \
+        float sums[CK_PASS_ROWS];                                                              \
         for (size_t column = first; column < last; column++) {                                 \
             const float *line = weight + column * inputs;                                      \
-            for (size_t start = 0; start < rows; start += 4) {                                 \
+            for (size_t start = 0; start < rows; start += CK_PASS_ROWS) {                      \
                 size_t left = rows - start;                                                    \
                 const float *block = input + start * inputs;                                   \
-                int count = left >= 4 ? 4 : (int)left;                                         \
+                int count = left >= CK_PASS_ROWS ? CK_PASS_ROWS : (int)left;                   \
                 switch (count) {                                                               \
                 case 1: ROW_KERNEL(line, inputs, block, 1, sums); break;                       \
                 case 2: ROW_KERNEL(line, inputs, block, 2, sums); break;                       \
                 case 3: ROW_KERNEL(line, inputs, block, 3, sums); break;                       \
-                default: ROW_KERNEL(line, inputs, block, 4, sums); break;                      \
+                case 4: ROW_KERNEL(line, inputs, block, 4, sums); break;                       \
+                case 5: ROW_KERNEL(line, inputs, block, 5, sums); break;                       \
+                default: ROW_KERNEL(line, inputs, block, 6, sums); break;                      \
                 }                                                                              \
                 for (int row = 0; row < count; row++) {                                        \
                     float *target = output + (start + (size_t)row) * output_stride + column;   \

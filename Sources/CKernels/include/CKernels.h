@@ -13,7 +13,7 @@ extern "C" {
 /// `output[b * output_stride + n] (+)= sum over k of input[b * inputs + k] * weight[n * inputs + k]`
 /// for weight rows `n` in `first ..< last` and input rows `b` in `0 ..< rows`: a product
 /// `x Wᵀ` with few rows in `x` (the decoder's beams) and `W` stored `[N, K]` as PyTorch stores
-/// a Linear weight. Each weight row is read once, front to back, against up to four input
+/// a Linear weight. Each weight row is read once, front to back, against up to six input
 /// rows at a time; when `accumulate` is non-zero the products are added to `output`.
 void ck_multiply_transposed(const float *input, size_t rows, const float *weight, size_t inputs,
                             size_t first, size_t last, float *output, size_t output_stride, int accumulate);

@@ -7,7 +7,7 @@ import CKernels
 ///
 /// For so few rows a GEMM library spends its time packing `W` into its blocked layout (a full
 /// copy of the weight on every call) and runs its micro-kernel mostly empty. Here each row of
-/// `W` is read from memory once, front to back, and multiplied with up to four rows of `x` at
+/// `W` is read from memory once, front to back, and multiplied with up to six rows of `x` at
 /// a time (more rows read it again from the L1 cache), so the weight, the bulk of the
 /// decoder's memory traffic, is streamed exactly once per step for all beams. That loop is C
 /// (`CKernels`), built for AVX2 + FMA as well as the baseline: with three or more beams it is
