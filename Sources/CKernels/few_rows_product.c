@@ -6,14 +6,11 @@
 // hardware prefetcher follows it at full memory bandwidth, where interleaving several weight
 // rows measured 35% slower. Two running sums per input row hide the add (or FMA) latency.
 #include "CKernels.h"
-
-#include <string.h>
+#include "ck_vector_math.h"
 
 // Input rows per pass over a weight row: 2 sums each, 12 vector registers of the 16.
 #define CK_PASS_ROWS 6
 
-typedef float ck_float8 __attribute__((vector_size(32), aligned(4)));
-typedef float ck_float4 __attribute__((vector_size(16), aligned(4)));
 
 // One weight row against `count` (1 to CK_PASS_ROWS) input rows; `count` is a constant at every use, so
 // the unused sums disappear. Vectors are loaded with memcpy (unaligned, no aliasing issue).
@@ -72,12 +69,11 @@ typedef float ck_float4 __attribute__((vector_size(16), aligned(4)));
         }                                                                                      \
     }
 
-CK_ROW_KERNEL(ck_row_baseline, ck_float4, 4, )
+CK_ROW_KERNEL(ck_row_baseline, ck_vector4, 4, )
 CK_PRODUCT(ck_product_baseline, ck_row_baseline, )
 
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-#define CK_AVX2 __attribute__((target("avx2,fma")))
-CK_ROW_KERNEL(ck_row_avx2, ck_float8, 8, CK_AVX2)
+#ifdef CK_AVX2
+CK_ROW_KERNEL(ck_row_avx2, ck_vector8, 8, CK_AVX2)
 CK_PRODUCT(ck_product_avx2, ck_row_avx2, CK_AVX2)
 
 int ck_uses_avx2(void) {
@@ -97,7 +93,7 @@ int ck_uses_avx2(void) { return 0; }
 
 void ck_multiply_transposed(const float *input, size_t rows, const float *weight, size_t inputs,
                             size_t first, size_t last, float *output, size_t output_stride, int accumulate) {
-#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#ifdef CK_AVX2
     if (ck_uses_avx2()) {
         ck_product_avx2(input, rows, weight, inputs, first, last, output, output_stride, accumulate);
         return;

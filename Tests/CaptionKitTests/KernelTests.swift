@@ -35,4 +35,13 @@ struct KernelTests {
             #expect(abs(Double(sum) - expected) <= 1e-6 * expected, "shift \(shift): \(sum) vs \(expected)")
         }
     }
+
+    @Test("NaN passes through the vectorised exp; far-negative terms add almost nothing")
+    func specialValues() {
+        let withNaN: [Float] = [0, 1, .nan, 2, 3, 4, 5, 6, 7, 8]
+        #expect(withNaN.withUnsafeBufferPointer { ck_sum_of_exponentials($0.baseAddress!, $0.count, 0) }.isNaN)
+        let farBelow: [Float] = [0] + [Float](repeating: -1000, count: 20)
+        let sum = farBelow.withUnsafeBufferPointer { ck_sum_of_exponentials($0.baseAddress!, $0.count, 0) }
+        #expect(sum == 1)
+    }
 }

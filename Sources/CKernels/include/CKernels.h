@@ -23,6 +23,12 @@ void ck_multiply_transposed(const float *input, size_t rows, const float *weight
 /// row maximum, so such terms vanish next to exp(0) = 1). NaN in, NaN or a number out.
 float ck_sum_of_exponentials(const float *values, size_t count, float shift);
 
+/// The elementwise half of `rows` LSTM steps (PyTorch LSTMCell, gate order i, f, g, o): for
+/// each row, `gates` holds the 4 x `size` pre-activations; `cell` becomes
+/// `sigmoid(f) * cell + sigmoid(i) * tanh(g)` and `hidden` `sigmoid(o) * tanh(cell)`, with a
+/// vectorised exp (absolute error about 1e-7). Rows are `4 * size` and `size` values long.
+void ck_lstm_update(const float *gates, size_t rows, size_t size, float *hidden, float *cell);
+
 /// 1 when the kernels run their AVX2 + FMA versions on this CPU, else 0.
 int ck_uses_avx2(void);
 
