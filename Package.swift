@@ -57,6 +57,7 @@ let package = Package(
             name: "caption",
             dependencies: [
                 "CaptionKit",
+                "CaptionEval",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -70,10 +71,12 @@ let package = Package(
         .target(
             name: "CaptionEval"
         ),
+        // `caption-eval score` and `caption-eval run` (captions with CaptionKit, then scores).
         .executableTarget(
             name: "caption-eval",
             dependencies: [
                 "CaptionEval",
+                "CaptionKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,7 +87,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CaptionEvalCommandTests",
-            dependencies: ["caption-eval"],
+            dependencies: ["caption-eval", "CaptionEval", "CaptionKit"],
             path: "Tests/CaptionEvalCommandTests"
         ),
     ]

@@ -12,12 +12,16 @@ public struct CaptionEvaluator: Sendable {
         public var candidate: String
         /// The reference captions (at least one).
         public var references: [String]
+        /// The image's scene graph (scene domain datasets only): when given, the candidate is
+        /// also checked against it (`SceneTruthChecker`).
+        public var sceneObjects: [SceneObject]?
 
         /// An item from its parts.
-        public init(imageID: String, candidate: String, references: [String]) {
+        public init(imageID: String, candidate: String, references: [String], sceneObjects: [SceneObject]? = nil) {
             self.imageID = imageID
             self.candidate = candidate
             self.references = references
+            self.sceneObjects = sceneObjects
         }
     }
 
@@ -26,7 +30,8 @@ public struct CaptionEvaluator: Sendable {
     /// An evaluator.
     public init() {}
 
-    /// Tokenizes and scores `items`; each must hold at least one reference.
+    /// Tokenizes and scores `items`; each must hold at least one reference. Items with a scene
+    /// graph also get a scene truth verdict on their tokenized candidate.
     public func evaluate(_ items: [Item]) -> EvaluationReport {
         let references = tokenizer.tokenize(items.flatMap(\.references))
         let candidates = tokenizer.tokenize(items.map(\.candidate))
@@ -36,7 +41,11 @@ public struct CaptionEvaluator: Sendable {
             defer { start = end }
             return (candidate: candidates[index], references: Array(references[start..<end]))
         }
-        return score(tokenized, imageIDs: items.map(\.imageID))
+        let report = score(tokenized, imageIDs: items.map(\.imageID))
+        let verdicts = items.indices.map { index in
+            items[index].sceneObjects.map { SceneTruthChecker.check(caption: candidates[index], objects: $0) }
+        }
+        return EvaluationReport(corpus: report.corpus, images: report.images, sceneVerdicts: verdicts)
     }
 
     /// Scores already tokenized captions (space-joined tokens, as `PTBTokenizer` returns them).

@@ -1,22 +1,41 @@
-/// The outcome of scoring a set of candidate captions: corpus scores and each image's.
+/// The outcome of scoring a set of candidate captions: corpus scores and each image's, plus
+/// scene truth when images have scene graphs.
 public struct EvaluationReport: Sendable {
     /// The corpus-level scores, as the toolkit's `COCOEvalCap.eval`.
     public let corpus: CaptionScores
     /// Each image's scores in evaluation order, as the toolkit's `imgToEval`.
     public let images: [(imageID: String, scores: CaptionScores)]
+    /// Each image's scene truth verdict, in `images` order (nil for an image without a scene
+    /// graph); empty when no verdicts were made.
+    public let sceneVerdicts: [SceneCaptionVerdict?]
+    /// Scene truth over the images with a scene graph; nil when there are none.
+    public let scenes: SceneTruthScores?
 
     /// A report from its parts.
-    public init(corpus: CaptionScores, images: [(imageID: String, scores: CaptionScores)]) {
+    /// - Precondition: `sceneVerdicts` is empty or has one entry per image.
+    public init(corpus: CaptionScores, images: [(imageID: String, scores: CaptionScores)], sceneVerdicts: [SceneCaptionVerdict?] = []) {
+        precondition(sceneVerdicts.isEmpty || sceneVerdicts.count == images.count, "one scene verdict slot per image")
         self.corpus = corpus
         self.images = images
+        self.sceneVerdicts = sceneVerdicts
+        let verdicts = sceneVerdicts.compactMap { $0 }
+        scenes = verdicts.isEmpty ? nil : SceneTruthScores(verdicts)
     }
 
     /// The report file's content: `{"corpus": {"Bleu_1": ..., "CIDEr": ...}, "images":
-    /// {"<image id>": {...}}, "not_computed": ["METEOR", "SPICE"]}`.
+    /// {"<image id>": {...}}, "not_computed": ["METEOR", "SPICE"]}`; with scene graphs also
+    /// `"scenes": {...}` (`SceneTruthScores.json`) after `corpus`, and each image's verdict as
+    /// its `"scene"` member (`SceneCaptionVerdict.json`).
     public var json: JSONValue {
-        .object([
-            ("corpus", corpus.json),
-            ("images", .object(images.map { ($0.imageID, $0.scores.json) })),
+        let imageEntries = images.indices.map { index -> (String, JSONValue) in
+            let scores = images[index].scores.json
+            guard index < sceneVerdicts.count, let verdict = sceneVerdicts[index], let members = scores.objectMembers else {
+                return (images[index].imageID, scores)
+            }
+            return (images[index].imageID, .object(members + [("scene", verdict.json)]))
+        }
+        return .object([("corpus", corpus.json)] + (scenes.map { [("scenes", $0.json)] } ?? []) + [
+            ("images", .object(imageEntries)),
             ("not_computed", .array(CaptionScores.metricsNotComputed.map(JSONValue.string))),
         ])
     }
@@ -27,7 +46,7 @@ public struct EvaluationReport: Sendable {
     }
 
     /// A plain-text table of the corpus scores, one metric a line, with the metrics that are
-    /// not computed marked so.
+    /// not computed marked so; then the scene truth scores when there are any.
     public func table() -> String {
         let width = (CaptionScores.metricNames + CaptionScores.metricsNotComputed).map(\.count).max() ?? 0
         let pad = { (name: String) in name + String(repeating: " ", count: width - name.count) }
@@ -39,6 +58,9 @@ public struct EvaluationReport: Sendable {
             lines.append("\(pad(name))  not computed")
         }
         lines.append("(\(images.count) image\(images.count == 1 ? "" : "s"))")
+        if let scenes {
+            lines += [""] + scenes.tableLines(format: Self.format)
+        }
         return lines.joined(separator: "\n")
     }
 

@@ -23,6 +23,8 @@ public enum CaptionError: Error, Equatable, Sendable {
     case invalidOptions(reason: String)
     /// A file could not be written (attention pictures, `.npy` output).
     case unwritableFile(path: String, reason: String)
+    /// No model bundle was named and none was found where `ModelLocator` looks by default.
+    case modelNotFound(workingDirectory: String, executablePath: String?)
 }
 
 extension CaptionError: CustomStringConvertible {
@@ -51,6 +53,10 @@ extension CaptionError: CustomStringConvertible {
             return "invalid options: \(reason)"
         case let .unwritableFile(path, reason):
             return "\(path): cannot write: \(reason)"
+        case let .modelNotFound(workingDirectory, executablePath):
+            return "no model found: pass --model DIR, set \(ModelLocator.environmentVariable), or run from a CaptionKit "
+                + "checkout (looked for \(ModelLocator.bundledModelPath)/config.json in \(workingDirectory) and above "
+                + "\(executablePath ?? "the executable"))"
         }
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
 
 /// `caption-eval`: dataset evaluation of image captions. Subcommands: `score` (score a results
-/// file against reference captions). `run` (caption a dataset's images with a model, then
-/// score) joins it as a sibling once the model is available.
+/// file against reference captions) and `run` (caption a dataset's images with a model, then
+/// score).
 @main
 struct CaptionEvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +14,6 @@ struct CaptionEvalCommand: ParsableCommand {
             and SPICE are not computed.
             """,
         version: "caption-eval 0.1.0",
-        subcommands: [ScoreCommand.self]
+        subcommands: [ScoreCommand.self, RunCommand.self]
     )
 }

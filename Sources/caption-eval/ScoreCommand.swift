@@ -27,17 +27,14 @@ struct ScoreCommand: ParsableCommand {
             "ROUGE_L": ..., "CIDEr": ...}, "images": {"<image_id>": {...}}, "not_computed": ["METEOR", "SPICE"]}, \
             written atomically. Exit status: 0 scored, 1 bad input (one line on stderr names the \
             file and reason), 64 usage error.
+
+            Scene truth: when the references are a Karpathy file of the synthetic scene domain \
+            (images with an "objects" scene graph of shapes, colours, sizes and boxes), each \
+            candidate is also checked against its scene; the table adds the scene truth scores \
+            and the report a "scenes" object {"object_precision", "object_recall", \
+            "relation_accuracy", "entirely_true", ...} and each image's verdict as "scene".
             """
     )
-
-    /// The reference file formats, plus automatic detection.
-    enum Format: String, ExpressibleByArgument, CaseIterable {
-        case auto, karpathy, coco, flickr8k
-
-        var datasetFormat: DatasetFormat? {
-            DatasetFormat(rawValue: rawValue)
-        }
-    }
 
     @Option(help: ArgumentHelp("The candidate captions (COCO results JSON).", valueName: "results.json"))
     var results: String
@@ -46,7 +43,7 @@ struct ScoreCommand: ParsableCommand {
     var references: String
 
     @Option(help: "The references' format.")
-    var format: Format = .auto
+    var format: DatasetFormatArgument = .auto
 
     @Option(help: ArgumentHelp(
         "Score against this split only: a Karpathy 'split' value (train, val, test, restval), or for Flickr8k the list Flickr_8k.<split>Images.txt beside the token file.",
@@ -61,34 +58,11 @@ struct ScoreCommand: ParsableCommand {
 
     func run() throws {
         do {
-            try score()
+            let dataset = try DatasetSelection.read(path: references, format: format, split: split, splitFile: splitFile)
+            try DatasetSelection.score(try CandidateResults.read(path: results), against: dataset, reportPath: report)
         } catch {
             FileHandle.standardError.write(Data("caption-eval: \(error)\n".utf8))
             throw ExitCode.failure
-        }
-    }
-
-    private func score() throws(EvaluationError) {
-        var dataset = try ReferenceDataset.read(path: references, format: format.datasetFormat)
-        if let split {
-            if dataset.format == .flickr8k {
-                dataset = try dataset.restricted(toListIn: ReferenceDataset.flickr8kSplitList(forTokenFile: references, split: split))
-            } else {
-                dataset = try dataset.restricted(toSplit: split)
-            }
-        }
-        if let splitFile {
-            dataset = try dataset.restricted(toListIn: splitFile)
-        }
-        let candidates = try CandidateResults.read(path: results)
-        let items = try candidates.items(against: dataset)
-        let evaluation = CaptionEvaluator().evaluate(items)
-        print(evaluation.table())
-        if items.count < dataset.images.count {
-            FileHandle.standardError.write(Data("caption-eval: note: \(items.count) of the \(dataset.images.count) reference images have a candidate; only those are scored\n".utf8))
-        }
-        if let report {
-            try evaluation.writeReport(to: report)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CaptionEval
 import CaptionKit
 import Foundation
 
@@ -55,24 +56,9 @@ struct OutputFormatter: Sendable {
         value.isFinite ? "\(value)" : "null"
     }
 
-    /// A JSON string literal: quotes, backslashes and control characters escaped, the rest
-    /// as UTF-8.
+    /// A JSON string literal (CaptionEval's JSON writer does the escaping).
     static func jsonString(_ text: String) -> String {
-        var escaped = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            case _ where scalar.value < 0x20:
-                escaped += String(format: "\\u%04x", scalar.value)
-            default:
-                escaped.unicodeScalars.append(scalar)
-            }
-        }
-        return escaped + "\""
+        JSONWriter.quoted(text)
     }
 
     /// The `--timings` line of one image.

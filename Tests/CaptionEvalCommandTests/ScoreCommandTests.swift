@@ -4,40 +4,13 @@ import Testing
 
 /// Runs the built `caption-eval` executable.
 @Suite struct ScoreCommandTests {
-    /// The outcome of one run.
-    struct Run {
-        let status: Int32
-        let standardOutput: String
-        let standardError: String
-    }
-
-    static let packageRoot: URL = {
-        var folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while folder.path != "/", !FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) {
-            folder = folder.deletingLastPathComponent()
-        }
-        return folder
-    }()
-
     static func fixture(_ name: String) -> String {
-        packageRoot.appendingPathComponent("Fixtures/metrics/datasets/\(name)").path
+        Repository.path("Fixtures/metrics/datasets/\(name)")
     }
 
-    /// `caption-eval` sits next to the test bundle in the build folder.
-    static func run(_ arguments: [String]) throws -> Run {
-        let process = Process()
-        process.executableURL = Bundle.main.bundleURL.appendingPathComponent("caption-eval")
-        process.arguments = arguments
-        let output = Pipe()
-        let error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, standardOutput: String(decoding: outputData, as: UTF8.self),
-                   standardError: String(decoding: errorData, as: UTF8.self))
+    /// Runs `caption-eval` to its end.
+    static func run(_ arguments: [String]) throws -> CommandRun {
+        try CaptionEvalExecutable.run(arguments)
     }
 
     /// The toolkit's scores of the fixture's test images.

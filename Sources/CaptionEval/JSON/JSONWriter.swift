@@ -48,6 +48,14 @@ public enum JSONWriter {
         output += close
     }
 
+    /// `string` as a JSON string literal: quotes, backslashes and control characters escaped,
+    /// everything else as is.
+    public static func quoted(_ string: String) -> String {
+        var output = ""
+        writeString(string, to: &output)
+        return output
+    }
+
     private static func writeString(_ string: String, to output: inout String) {
         output += "\""
         for scalar in string.unicodeScalars {

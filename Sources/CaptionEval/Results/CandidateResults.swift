@@ -7,12 +7,31 @@ public struct CandidateResults: Sendable {
         public var imageID: String
         /// The candidate caption.
         public var caption: String
+
+        /// An entry from its parts.
+        public init(imageID: String, caption: String) {
+            self.imageID = imageID
+            self.caption = caption
+        }
+
+        /// The entry as written: `{"image_id": ..., "caption": ...}`, the id as a JSON integer
+        /// when it is one written plainly (`42`, not `042` or `+42`), else as a string.
+        public var json: JSONValue {
+            let id: JSONValue = if let value = Int(imageID), String(value) == imageID { .integer(value) } else { .string(imageID) }
+            return .object([("image_id", id), ("caption", .string(caption))])
+        }
     }
 
     /// The file it was read from.
     public let path: String
     /// The entries in file order.
     public let entries: [Entry]
+
+    /// Results from their parts (`path` names them in messages).
+    public init(path: String, entries: [Entry]) {
+        self.path = path
+        self.entries = entries
+    }
 
     /// Reads and checks a results file: an array of objects, each with an `image_id`
     /// (integer or string) and a `caption` string; at least one entry.
@@ -40,8 +59,16 @@ public struct CandidateResults: Sendable {
         return CandidateResults(path: path, entries: entries)
     }
 
-    /// Pairs every entry with its image's references, in file order. Each entry must name an
-    /// image of `references` (by id, file name or stem) that no other entry names.
+    /// Writes `entries` as a COCO results file, one entry a line, atomically (a temporary file
+    /// renamed over `path`, so a reader never sees half a file).
+    public static func write(_ entries: [Entry], to path: String) throws(EvaluationError) {
+        let lines = entries.map { "  " + JSONWriter.serialize($0.json, indent: nil) }
+        try FileContents.writeAtomically("[\n" + lines.joined(separator: ",\n") + "\n]\n", to: path)
+    }
+
+    /// Pairs every entry with its image's references and scene graph (`SceneObject.sceneGraph`),
+    /// in file order. Each entry must name an image of `references` (by id, file name or stem)
+    /// that no other entry names.
     public func items(against references: ReferenceDataset) throws(EvaluationError) -> [CaptionEvaluator.Item] {
         var firstEntry: [String: Int] = [:]
         var items: [CaptionEvaluator.Item] = []
@@ -53,7 +80,8 @@ public struct CandidateResults: Sendable {
                 throw .duplicateImage(path: path, imageID: entry.imageID, firstEntry: first + 1, secondEntry: index + 1)
             }
             firstEntry[image.id] = index
-            items.append(CaptionEvaluator.Item(imageID: entry.imageID, candidate: entry.caption, references: image.captions))
+            let scene = try SceneObject.sceneGraph(from: image.objects, path: references.path, imageID: image.id)
+            items.append(CaptionEvaluator.Item(imageID: entry.imageID, candidate: entry.caption, references: image.captions, sceneObjects: scene))
         }
         return items
     }

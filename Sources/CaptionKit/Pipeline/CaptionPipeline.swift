@@ -11,7 +11,10 @@ import Foundation
 /// Locking: `source` is pulled under `inputLock` only (a pull may block on standard input
 /// without holding up output); the reorder buffer and `emit` run under `outputCondition`,
 /// so `emit` is called from one thread at a time, in order.
-final class CaptionPipeline<Input, Output>: @unchecked Sendable {
+///
+/// Used by the `caption` command (printing captions as they come) and `caption-eval run`
+/// (journaling results as they come).
+public final class CaptionPipeline<Input, Output>: @unchecked Sendable {
     private let workerCount: Int
     private let window: Int
     private let process: (Input) -> Output
@@ -28,7 +31,7 @@ final class CaptionPipeline<Input, Output>: @unchecked Sendable {
     /// A pipeline over `source`. `process` runs on the worker threads (concurrently with
     /// itself); `emit` receives the results in input order.
     /// - Precondition: `workerCount` and `window` are at least 1.
-    init(source: some IteratorProtocol<Input>, workerCount: Int, window: Int,
+    public init(source: some IteratorProtocol<Input>, workerCount: Int, window: Int,
          process: @escaping (Input) -> Output, emit: @escaping (Output) -> Void) {
         precondition(workerCount >= 1 && window >= 1, "pipeline needs a worker and a window, got \(workerCount), \(window)")
         var iterator = source
@@ -40,7 +43,7 @@ final class CaptionPipeline<Input, Output>: @unchecked Sendable {
     }
 
     /// Runs until the source is exhausted and every result has been emitted.
-    func run() {
+    public func run() {
         let group = DispatchGroup()
         for _ in 0..<workerCount {
             group.enter()

@@ -1,28 +1,35 @@
 import Foundation
 
-/// Finds the model bundle the command uses, in this order: `--model`, the `CAPTIONKIT_MODEL`
-/// environment variable, `weights/default` in the working directory, then `weights/default`
-/// in the package the executable was built in (found by walking up from the executable's
-/// real path to the first folder holding `weights/default/config.json`).
-struct ModelLocator {
+/// Finds the model bundle the commands (`caption`, `caption-eval run`) use, in this order:
+/// `--model`, the `CAPTIONKIT_MODEL` environment variable, `weights/default` in the working
+/// directory, then `weights/default` in the package the executable was built in (found by
+/// walking up from the executable's real path to the first folder holding
+/// `weights/default/config.json`).
+public struct ModelLocator: Sendable {
     /// The bundled model's path inside a CaptionKit checkout.
-    static let bundledModelPath = "weights/default"
+    public static let bundledModelPath = "weights/default"
     /// The environment variable naming a model bundle.
-    static let environmentVariable = "CAPTIONKIT_MODEL"
+    public static let environmentVariable = "CAPTIONKIT_MODEL"
 
     /// The `--model` value, if given.
-    var explicitPath: String?
+    public var explicitPath: String?
     /// The process environment.
-    var environment: [String: String] = ProcessInfo.processInfo.environment
+    public var environment: [String: String] = ProcessInfo.processInfo.environment
     /// The working directory the relative default is looked up in.
-    var workingDirectory: String = FileManager.default.currentDirectoryPath
+    public var workingDirectory: String = FileManager.default.currentDirectoryPath
     /// The running executable's path (symbolic links are resolved before walking up).
-    var executablePath: String? = ModelLocator.currentExecutablePath()
+    public var executablePath: String? = ModelLocator.currentExecutablePath()
+
+    /// A locator for this process (environment, working directory and executable as they
+    /// are), with the `--model` value if one was given.
+    public init(explicitPath: String?) {
+        self.explicitPath = explicitPath
+    }
 
     /// The path of the model to load. `--model` and `CAPTIONKIT_MODEL` are returned as given
     /// (loading reports what is wrong with them); the defaults only where they exist.
-    /// - Throws: `CommandFailure` listing where it looked when no model is found.
-    func locate() throws -> String {
+    /// - Throws: `CaptionError.modelNotFound` listing where it looked when no model is found.
+    public func locate() throws(CaptionError) -> String {
         if let explicitPath {
             return explicitPath
         }
@@ -36,10 +43,7 @@ struct ModelLocator {
         if let packaged = packagedModel() {
             return packaged.path
         }
-        throw CommandFailure(
-            "no model found: pass --model DIR, set \(ModelLocator.environmentVariable), or run from a CaptionKit "
-                + "checkout (looked for \(ModelLocator.bundledModelPath)/config.json in \(workingDirectory) and above "
-                + "\(executablePath ?? "the executable"))")
+        throw .modelNotFound(workingDirectory: workingDirectory, executablePath: executablePath)
     }
 
     /// `weights/default` in the closest folder above the executable that holds one.
@@ -65,7 +69,7 @@ struct ModelLocator {
     }
 
     /// The running executable's path: `/proc/self/exe` on Linux, Foundation's answer elsewhere.
-    static func currentExecutablePath() -> String? {
+    public static func currentExecutablePath() -> String? {
         #if os(Linux)
         if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
             return path

@@ -1,6 +1,4 @@
-import CaptionKit
-
-/// How the command shares its `--threads`: a single image file gets every thread for its
+/// How the commands share their `--threads`: a single image file gets every thread for its
 /// own computation (one worker, `ComputeThreads.count` = threads); anything else runs that
 /// many images at once, one thread each (`ComputeThreads.count` = 1), which keeps every core
 /// busy through the parts of the work that do not split well (decoding, the small GEMMs of
@@ -9,20 +7,20 @@ import CaptionKit
 /// Measured on the shared 2-core development machine (docs/architecture.md, "The caption
 /// command"): 2 workers x 1 thread had the lowest wall and CPU time for a VGG-16-sized model;
 /// 2 x 2 (OpenBLAS threads inside concurrent workers) was the slowest for every model.
-struct ThreadPlan {
+public struct ThreadPlan: Sendable {
     /// Images processed at once.
-    let workers: Int
+    public let workers: Int
     /// `ComputeThreads.count` while they are processed.
-    let threadsPerImage: Int
+    public let threadsPerImage: Int
 
     /// The plan for `threads` threads.
-    init(threads: Int, singleImage: Bool) {
+    public init(threads: Int, singleImage: Bool) {
         workers = singleImage ? 1 : max(1, threads)
         threadsPerImage = singleImage ? max(1, threads) : 1
     }
 
     /// Sets `ComputeThreads.count` for the run.
-    func apply() {
+    public func apply() {
         ComputeThreads.count = threadsPerImage
     }
 }
