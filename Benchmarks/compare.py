@@ -11,7 +11,8 @@ spells of a shared machine hit both sides alike. Each round's process warms up o
 N runs; the table gives the median and range over all rounds' runs, and the ratio of the
 medians (CaptionKit / PyTorch). Whole processes are timed from outside (wall time and peak
 resident memory of the child, from wait4). Throughput is CaptionKit's alone: Captioner.captions
-over --count in-memory crops, and `caption --threads T` over the crops folder. OpenBLAS sgemm GFLOP/s is measured in every
+over --count in-memory crops, and `caption --threads T` and `caption-eval run --threads T` over
+the crops folder (its dataset.json). OpenBLAS sgemm GFLOP/s is measured in every
 encoder round too, as the yardstick for the encoder's GFLOP/s. Prints the Markdown table
 and notes to standard output; never fails on a slow result.
 """
@@ -39,8 +40,9 @@ def json_lines(command: list[str]) -> list[dict]:
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
 
-def whole_process(command: list[str]) -> tuple[float, float, dict]:
-    """Wall milliseconds, peak resident MiB and the printed JSON of one run of `command`."""
+def whole_process(command: list[str], json_output: bool = True) -> tuple[float, float, dict]:
+    """Wall milliseconds, peak resident MiB and the printed JSON (when `json_output`; else
+    an empty dict) of one run of `command`."""
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT)
     output = child.stdout.read()
@@ -50,7 +52,8 @@ def whole_process(command: list[str]) -> tuple[float, float, dict]:
     child.returncode = os.waitstatus_to_exitcode(status)
     if child.returncode != 0:
         raise SystemExit(f"failed ({child.returncode}): {' '.join(command)}\n{errors.decode()}")
-    return elapsed, usage.ru_maxrss / 1024, json.loads(output.decode().splitlines()[-1])
+    printed = json.loads(output.decode().splitlines()[-1]) if json_output else {}
+    return elapsed, usage.ru_maxrss / 1024, printed
 
 
 class Table:
@@ -146,6 +149,11 @@ def main() -> None:
             crops = sorted(arguments.crops.glob("*.jpg"))
             wall, _, _ = whole_process(swift("caption") + ["--json", "--threads", str(threads)] + model + [str(arguments.crops)])
             table.add("caption throughput", threads, "swift", rate=len(crops) * 1000 / wall, wall=wall)
+            results = arguments.crops.parent / f"caption-eval-results-{threads}.json"
+            wall, _, _ = whole_process(swift("caption-eval") + [
+                "run", "--dataset", str(arguments.crops / "dataset.json"), "--images", str(arguments.crops),
+                "--out", str(results), "--threads", str(threads)] + model, json_output=False)
+            table.add("caption-eval run throughput", threads, "swift", rate=len(crops) * 1000 / wall, wall=wall)
         loads.append(load_average())
 
     print("| work | threads | CaptionKit ms median (range) | PyTorch ms median (range) | ratio (wall) | ratio (CPU) |")
@@ -182,8 +190,11 @@ def main() -> None:
             notes.append(f"throughput, {threads} thread(s): {rate[0]:.2f} images/s over {arguments.count} images "
                          f"(Captioner.captions, CPU {statistics.median(table.get('throughput', threads, 'swift', 'cpu')) / 1000:.1f} s); "
                          f"`caption --threads {threads}` over the {len(list(arguments.crops.glob('*.jpg')))} crop files: "
-                         f"{table.get('caption throughput', threads, 'swift', 'rate')[0]:.2f} images/s (whole process)")
-    for work in ("throughput", "caption throughput"):
+                         f"{table.get('caption throughput', threads, 'swift', 'rate')[0]:.2f} images/s, "
+                         f"`caption-eval run --threads {threads}` (caption and score): "
+                         f"{table.get('caption-eval run throughput', threads, 'swift', 'rate')[0]:.2f} images/s "
+                         "(whole processes)")
+    for work in ("throughput", "caption throughput", "caption-eval run throughput"):
         one, two = table.get(work, 1, "swift", "rate"), table.get(work, 2, "swift", "rate")
         if one and two:
             notes.append(f"{work} 2 threads / 1 thread: {two[0] / one[0]:.2f}x")

@@ -10,7 +10,9 @@ Writes under --out (default Benchmarks/.work/, ignored by git):
                         512-wide decoder (embed, attention, decoder), 9,490 words, gate, relu
                         attention; float32 .npy files; recipe.json records how it was made
     photo-640x480.jpg   a photo-like JPEG (tools/image_benchmark.py's generator, quality 90)
-    crops/              100 different 560 x 420 crops of it (JPEG, quality 90), for throughput
+    crops/              100 different 560 x 420 crops of it (JPEG, quality 90), for throughput,
+                        with crops/dataset.json listing them as a Karpathy "test" split (one
+                        made-up reference caption each) for `caption-eval run`
 Deterministic (seeded). Files already there from the same recipe are kept, so repeated runs
 cost nothing; a different recipe rewrites them.
 
@@ -83,6 +85,10 @@ def write_crops(photo: Path, folder: Path) -> None:
             x = (image.width - width) * (index % 10) // 9
             y = (image.height - height) * (index // 10 % 10) // 9
             image.crop((x, y, x + width, y + height)).save(folder / f"crop-{index:03d}.jpg", "JPEG", quality=90)
+    reference = words(6)
+    entries = [{"filepath": "", "filename": f"crop-{index:03d}.jpg", "imgid": index, "split": "test",
+                "sentences": [{"raw": " ".join(reference), "tokens": reference}]} for index in range(CROPS)]
+    (folder / "dataset.json").write_text(json.dumps({"images": entries}) + "\n")
 
 
 def ensure(out: Path) -> tuple[Path, Path]:
@@ -100,7 +106,7 @@ def ensure(out: Path) -> tuple[Path, Path]:
         make_photo(photo, *RECIPE["photo"])
         print(f"wrote {photo}")
     crops = out / "crops"
-    if len(list(crops.glob("crop-*.jpg"))) != CROPS:
+    if len(list(crops.glob("crop-*.jpg"))) != CROPS or not (crops / "dataset.json").exists():
         write_crops(photo, crops)
         print(f"wrote {CROPS} crops in {crops}")
     return bundle, photo
