@@ -55,20 +55,6 @@ public final class Captioner: Sendable {
         return results.compactMap { $0 }
     }
 
-    /// Captions of image files, in input order: each result is the caption or the error that
-    /// reading or decoding that file raised (the other files are still captioned). Files are
-    /// read, decoded and captioned as `captions(_:options:)` does, one job per file.
-    public func captions(imagesAt paths: [String], options: DecodingOptions = DecodingOptions()) throws -> [Result<Caption, any Error>] {
-        try options.validate()
-        var results = [Result<Caption, any Error>?](repeating: nil, count: paths.count)
-        results.withUnsafeMutableBufferPointer { results in
-            ComputeThreads.forEachJob(paths.count) { index in
-                results[index] = Result { try caption(imageAt: paths[index], options: options) }
-            }
-        }
-        return results.compactMap { $0 }
-    }
-
     /// Runs the encoder over a batch of images (resized and normalised first).
     public func encode(_ images: [RGBImage]) -> [EncodedImage] {
         guard !images.isEmpty else { return [] }

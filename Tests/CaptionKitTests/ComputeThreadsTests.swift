@@ -3,7 +3,8 @@ import Synchronization
 import Testing
 @testable import CaptionKit
 
-/// `ComputeThreads.forEachJob` and the batch APIs built on it. Serialized, and under
+/// `ComputeThreads.forEachJob` (which `Captioner.captions(_:)` uses; its parity with single
+/// images is in ModelParityTests). Serialized, and under
 /// `ThreadSettings`' lock, because `ComputeThreads.count` and OpenBLAS's threads are process-wide.
 @Suite("ComputeThreads: one job per thread", .serialized)
 struct ComputeThreadsTests {
@@ -32,29 +33,5 @@ struct ComputeThreadsTests {
         #expect(chunks.withLock { $0 } == [Int](repeating: 1, count: 37))
         #expect(insideJobs.withLock { $0 })
         #expect(!ComputeThreads.isJobThread)
-    }
-
-    @Test("files are captioned as one image at a time; a bad file is an error in its place")
-    func captionFiles() throws {
-        try ThreadSettings.exclusively { try captionFilesWithTwoThreads() }
-    }
-
-    private func captionFilesWithTwoThreads() throws {
-        let saved = ComputeThreads.count
-        defer { ComputeThreads.count = saved }
-        ComputeThreads.count = 2
-        let captioner = try Captioner(modelAt: Fixtures.url("models/plain"))
-        let image = ReferenceModel("plain").referenceURL.appendingPathComponent("image.png").path
-        let other = ReferenceModel("pooled-odd").referenceURL.appendingPathComponent("image.png").path
-        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("captionkit-missing-\(UUID()).png").path
-        let results = try captioner.captions(imagesAt: [image, missing, other, image])
-        #expect(results.count == 4)
-        for (index, path) in [(0, image), (2, other), (3, image)] {
-            let single = try captioner.caption(imageAt: path)
-            let batch = try results[index].get()
-            #expect(batch.tokens == single.tokens)
-            #expect(abs(batch.score - single.score) < 1e-4)
-        }
-        #expect(throws: CaptionError.self) { try results[1].get() }
     }
 }
