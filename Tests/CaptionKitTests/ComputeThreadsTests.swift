@@ -23,15 +23,15 @@ struct ComputeThreadsTests {
         ComputeThreads.forEachJob(37) { index in
             var pieces = 0
             ComputeThreads.parallelFor(1000) { _ in pieces += 1 }
-            let isJobThread = ComputeThreads.isJobThread
+            let isWorkerThread = ComputeThreads.isWorkerThread
             runs.withLock { $0[index] += 1 }
             chunks.withLock { $0[index] = pieces }
-            insideJobs.withLock { $0 = $0 && (isJobThread == (threads > 1)) }
+            insideJobs.withLock { $0 = $0 && (isWorkerThread == (threads > 1)) }
         }
         #expect(runs.withLock { $0 } == [Int](repeating: 1, count: 37))
         // Inside a job parallelFor runs inline; with one thread forEachJob is a plain loop.
         #expect(chunks.withLock { $0 } == [Int](repeating: 1, count: 37))
         #expect(insideJobs.withLock { $0 })
-        #expect(!ComputeThreads.isJobThread)
+        #expect(!ComputeThreads.isWorkerThread)
     }
 }
