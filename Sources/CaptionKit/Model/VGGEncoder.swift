@@ -29,15 +29,24 @@ public struct VGGEncoder: Sendable {
     /// Scratch buffers: two activation areas, then the largest convolution workspace.
     private let scratch: ScratchPool
 
+    /// The smallest feature map side on which a convolution may use Winograd (where
+    /// `Conv2D.preferredAlgorithm` picks it); smaller maps use im2col. On VGG-16's conv5
+    /// (14 x 14) Winograd saved 4 ms per layer and image, but its transformed weights (50 MB
+    /// for the three layers) took longer than that to write and fault in when a process
+    /// captions one image, and a fifth of its resident memory.
+    static let winogradMinimumSide = 28
+
     /// Builds the encoder from a configuration, reading each tensor through `tensor(key, shape)`
     /// (which must throw when a tensor is missing or mis-shaped).
     public init(configuration: ModelConfiguration.Encoder, manifest: TensorManifest,
                 tensor: (String, [Int]) throws -> Tensor) throws {
         var stages: [Stage] = []
         var slots = manifest.convolutions.makeIterator()
+        var side = configuration.inputSize
         for layer in configuration.layers {
             switch layer {
             case .maxPool:
+                side /= 2
                 stages.append(.maxPool(MaxPool2D(kernelSize: 2, stride: 2)))
             case .convolution:
                 guard let slot = slots.next() else { preconditionFailure("manifest has fewer convolutions than the layer list") }
@@ -58,7 +67,9 @@ public struct VGGEncoder: Sendable {
                     let folded = Conv2D(weight: weight, bias: bias, padding: 1, algorithm: .im2col).folding(batchNorm)
                     (weight, bias) = (folded.weight, folded.bias ?? bias)
                 }
-                stages.append(.convolution(Conv2D(weight: weight, bias: bias, stride: 1, padding: 1, fusesReLU: true)))
+                stages.append(.convolution(Conv2D(
+                    weight: weight, bias: bias, stride: 1, padding: 1, fusesReLU: true,
+                    algorithm: side >= Self.winogradMinimumSide ? nil : .im2col)))
             }
         }
         self.stages = stages
