@@ -40,9 +40,12 @@ let package = Package(
             name: "CImageCodecs",
             dependencies: ["CJPEG", "CPNG"]
         ),
+        // The decoder's few-rows product, compiled for AVX2 + FMA and for the baseline
+        // (chosen at run time): Swift's baseline x86-64 code has neither.
+        .target(name: "CKernels"),
         .target(
             name: "CaptionKit",
-            dependencies: ["COpenBLAS", "CZlib", "CImageCodecs"]
+            dependencies: ["COpenBLAS", "CZlib", "CImageCodecs", "CKernels"]
         ),
         .testTarget(
             name: "CaptionKitTests",

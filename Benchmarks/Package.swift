@@ -10,9 +10,19 @@ let package = Package(
         .package(name: "CaptionKit", path: ".."),
     ],
     targets: [
+        // Timing, argument and memory helpers shared by the executables.
+        .target(name: "BenchmarkSupport"),
         .executableTarget(
             name: "ImageBenchmark",
-            dependencies: [.product(name: "CaptionKit", package: "CaptionKit")]
+            dependencies: ["BenchmarkSupport", .product(name: "CaptionKit", package: "CaptionKit")]
+        ),
+        .executableTarget(
+            name: "ModelBenchmark",
+            dependencies: ["BenchmarkSupport", .product(name: "CaptionKit", package: "CaptionKit")]
+        ),
+        .executableTarget(
+            name: "CaptionProbe",
+            dependencies: ["BenchmarkSupport", .product(name: "CaptionKit", package: "CaptionKit")]
         ),
     ]
 )

@@ -40,15 +40,16 @@ public final class Captioner: Sendable {
         return describe(encode([image])[0], options: options)
     }
 
-    /// Captions of several decoded images: one encoder pass over the batch, then the searches
-    /// run in parallel on all cores (`ComputeThreads.count`). Results are in input order.
+    /// Captions of several decoded images, in input order. Each image is one job of
+    /// `ComputeThreads.forEachJob`: with N threads, N images are captioned side by side, each
+    /// on its own core (preprocess, encoder, search), which keeps every core busy where
+    /// splitting the decoder's small per-step kernels would not.
     public func captions(_ images: [RGBImage], options: DecodingOptions = DecodingOptions()) throws -> [Caption] {
         try options.validate()
-        let encoded = encode(images)
-        var results = [Caption?](repeating: nil, count: encoded.count)
+        var results = [Caption?](repeating: nil, count: images.count)
         results.withUnsafeMutableBufferPointer { results in
-            ComputeThreads.parallelFor(encoded.count) { range in
-                for index in range { results[index] = describe(encoded[index], options: options) }
+            ComputeThreads.forEachJob(images.count) { index in
+                results[index] = describe(encode([images[index]])[0], options: options)
             }
         }
         return results.compactMap { $0 }
@@ -92,7 +93,7 @@ public final class Captioner: Sendable {
         let vocabulary = bundle.vocabulary
         let search = BeamSearch(options: options, startIndex: vocabulary.startIndex,
                                 endIndex: vocabulary.endIndex, unknownIndex: vocabulary.unknownIndex)
-        var session = bundle.decoder.session(annotations: image.annotations)
+        var session = bundle.decoder.session(annotations: image.annotations, beamCapacity: options.beamSize)
         let ranked = search.search(&session).map { hypothesis in
             caption(from: hypothesis, grid: image)
         }

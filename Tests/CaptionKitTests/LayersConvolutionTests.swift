@@ -15,10 +15,13 @@ struct ConvolutionCase: CustomStringConvertible, Sendable {
     var relu = false
     /// Column-buffer bound in bytes; nil keeps the default (16 MiB).
     var columnBufferLimit: Int?
+    /// The algorithm; nil lets Conv2D choose.
+    var algorithm: Conv2D.Algorithm?
 
     var description: String {
         "N\(batch) C\(channels) \(height)x\(width) -> O\(outputChannels) k\(kernel) s\(stride) p\(padding)"
             + "\(hasBias ? " bias" : "")\(relu ? " relu" : "")\(columnBufferLimit.map { " limit \($0)B" } ?? "")"
+            + (algorithm.map { " \($0)" } ?? "")
     }
 
     var inputShape: NaiveLayers.ImageShape {
@@ -36,7 +39,7 @@ struct ConvolutionCase: CustomStringConvertible, Sendable {
             weight: Tensor(shape: [outputChannels, channels, kernel.0, kernel.1], scalars: weight),
             bias: bias.map { Tensor(shape: [outputChannels], scalars: $0) },
             stride: (stride.0, stride.1), padding: (padding.0, padding.1), fusesReLU: relu,
-            columnBufferLimit: columnBufferLimit ?? Conv2D.defaultColumnBufferLimit)
+            columnBufferLimit: columnBufferLimit ?? Conv2D.defaultColumnBufferLimit, algorithm: algorithm)
     }
 
     func reference() -> (values: [Float], shape: NaiveLayers.ImageShape) {
@@ -71,9 +74,9 @@ struct ConvolutionCase: CustomStringConvertible, Sendable {
               columnBufferLimit: 5 * 9 * 4 * 7),
         .init(batch: 2, channels: 3, height: 6, width: 5, outputChannels: 4, kernel: (3, 3), stride: (2, 1), padding: (1, 1),
               columnBufferLimit: 1),
-        // a VGG-like layer split into tiles of a few rows
+        // a VGG-like layer split into tiles of a few rows (im2col: Conv2D would pick Winograd here)
         .init(channels: 16, height: 14, width: 14, outputChannels: 32, kernel: (3, 3), padding: (1, 1), relu: true,
-              columnBufferLimit: 16 * 9 * 4 * 14 * 3),
+              columnBufferLimit: 16 * 9 * 4 * 14 * 3, algorithm: .im2col),
     ]
 }
 

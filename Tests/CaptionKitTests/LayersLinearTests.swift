@@ -3,7 +3,11 @@ import Testing
 
 @Suite("Layers: Linear and Embedding")
 struct LayersLinearTests {
-    @Test("linear matches x W^T + b", arguments: [(1, 7, 5, true), (3, 7, 5, false), (4, 1, 9, true), (2, 33, 1, true)])
+    @Test("linear matches x W^T + b", arguments: [
+        (1, 7, 5, true), (3, 7, 5, false), (4, 1, 9, true), (2, 33, 1, true),
+        // the few-rows product (up to 8 rows) at sizes that are not multiples of 4, and GEMM above
+        (5, 13, 7, true), (8, 64, 9, false), (9, 16, 6, true), (1, 64, 1025, true), (3, 40, 517, false),
+    ])
     func linearMatchesNaive(shape: (rows: Int, inputs: Int, outputs: Int, hasBias: Bool)) {
         let input = testValues(shape.rows * shape.inputs, seed: 31)
         let weight = testValues(shape.outputs * shape.inputs, seed: 32)
@@ -34,6 +38,40 @@ struct LayersLinearTests {
         }
         // rows: [1, 0, -1] -> [-2 + 10, -2 + 20]; [2, 1, 0] -> [4 + 10, 13 + 20]
         #expect(output == [108, 218, 314, 433])
+    }
+
+    @Test("few-row products match the naive products for 1 to 9 rows, with an output row stride")
+    func skinnyProducts() {
+        let (inner, outputs, stride) = (13, 7, 10)
+        let matrix = testValues(inner * outputs, seed: 34)
+        for rows in 1...9 {
+            let input = testValues(rows * inner, seed: UInt64(35 + rows))
+            // x Wᵀ with W = matrix as outputs x inner, accumulated onto ones
+            var transposed = [Float](repeating: 1, count: rows * outputs)
+            // x M with M = matrix as inner x outputs, rows `stride` apart, the gaps untouched
+            var plain = [Float](repeating: -7, count: rows * stride)
+            input.withUnsafeBufferPointer { x in
+                matrix.withUnsafeBufferPointer { m in
+                    transposed.withUnsafeMutableBufferPointer { y in
+                        SkinnyProduct.multiplyTransposed(rows: rows, input: x.baseAddress!, weight: m.baseAddress!, outputs: outputs,
+                                                         inputs: inner, output: y.baseAddress!, accumulate: true)
+                    }
+                    plain.withUnsafeMutableBufferPointer { y in
+                        SkinnyProduct.multiply(rows: rows, input: x.baseAddress!, matrix: m.baseAddress!, inner: inner,
+                                               outputs: outputs, output: y.baseAddress!, outputStride: stride)
+                    }
+                }
+            }
+            let expectedTransposed = NaiveLayers.linear(input, rows: rows, weight: matrix, outputs: outputs, bias: nil).map { Float($0 + 1) }
+            expectClose(transposed, expectedTransposed, "x Wᵀ + y, \(rows) rows")
+            for row in 0..<rows {
+                let expected = (0..<outputs).map { column in
+                    Float((0..<inner).reduce(0.0) { $0 + Double(input[row * inner + $1]) * Double(matrix[$1 * outputs + column]) })
+                }
+                expectClose(Array(plain[(row * stride)..<(row * stride + outputs)]), expected, "x M, row \(row) of \(rows)")
+                #expect(plain[(row * stride + outputs)..<((row + 1) * stride)].allSatisfy { $0 == -7 })
+            }
+        }
     }
 
     @Test("embedding returns the rows of its weight, in index order, repeats included")

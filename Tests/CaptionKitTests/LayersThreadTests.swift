@@ -5,29 +5,33 @@ import Testing
 /// library's parallel loops only split independent outputs, never a sum, so pooling and
 /// batch norm agree bit for bit; OpenBLAS's GEMM may round differently with another thread
 /// count, so layers built on it agree to float rounding (1e-5 relative).
-/// Serialized because `ComputeThreads.count` is process-wide.
+/// Serialized because `ComputeThreads.count` is process-wide (and under `ThreadSettings`'
+/// lock, so that other suites' bit-for-bit comparisons do not see the setting change).
 @Suite("Layers: one thread and two threads agree", .serialized)
 struct LayersThreadTests {
     /// `body` evaluated with 1 thread and with 2, the setting restored afterwards.
     func withOneAndTwoThreads(_ body: () -> [Float]) -> (one: [Float], two: [Float]) {
-        let saved = ComputeThreads.count
-        defer { ComputeThreads.count = saved }
-        ComputeThreads.count = 1
-        let one = body()
-        ComputeThreads.count = 2
-        return (one, body())
+        ThreadSettings.exclusively {
+            let saved = ComputeThreads.count
+            defer { ComputeThreads.count = saved }
+            ComputeThreads.count = 1
+            let one = body()
+            ComputeThreads.count = 2
+            return (one, body())
+        }
     }
 
-    @Test("Conv2D (im2col split over rows, bias and ReLU over channels)")
-    func convolution() {
+    @Test("Conv2D (im2col split over rows, bias and ReLU over channels; Winograd transforms split over channels)",
+          arguments: [Conv2D.Algorithm.im2col, .winograd])
+    func convolution(algorithm: Conv2D.Algorithm) {
         // 16 channels x 3 x 3 = 144 column rows, 784 positions: large enough to split.
         let layer = Conv2D(
             weight: Tensor(shape: [24, 16, 3, 3], scalars: testValues(24 * 16 * 9, seed: 71)),
             bias: Tensor(shape: [24], scalars: testValues(24, seed: 72)), padding: 1, fusesReLU: true,
-            columnBufferLimit: 16 * 9 * 4 * 28 * 10)
+            columnBufferLimit: 16 * 9 * 4 * 28 * 10, algorithm: algorithm)
         let (input, _, _) = testImageBatch(2, 16, 28, 28)
         let results = withOneAndTwoThreads { layer(input).scalars }
-        expectClose(results.two, results.one, relativeTolerance: 1e-5, absoluteTolerance: 1e-5, "conv")
+        expectClose(results.two, results.one, relativeTolerance: 1e-5, absoluteTolerance: 1e-5, "conv \(algorithm)")
     }
 
     @Test("MaxPool2D, AdaptiveAvgPool2D and BatchNorm2D (split over planes)")

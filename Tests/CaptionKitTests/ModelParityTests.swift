@@ -111,8 +111,11 @@ struct ModelParityTests {
         let input = try ReferenceModel("plain").tensor("input")
         let batch = input.reshaped([1] + input.shape)
         let options = DecodingOptions(beamSize: 3)
-        let fromDirectory = directory.describe(directory.encode(normalizedBatch: batch)[0], options: options)
-        let fromArchive = archive.describe(archive.encode(normalizedBatch: batch)[0], options: options)
+        // Bit for bit, so both run under the same thread settings (see ThreadSettings).
+        let (fromDirectory, fromArchive) = ThreadSettings.exclusively {
+            (directory.describe(directory.encode(normalizedBatch: batch)[0], options: options),
+             archive.describe(archive.encode(normalizedBatch: batch)[0], options: options))
+        }
         #expect(fromArchive == fromDirectory)
     }
 
@@ -133,7 +136,8 @@ struct ModelParityTests {
         let images = try ["plain", "batchnorm-tanh", "pooled-odd"].map {
             try captioner.imageDecoder.decode(fileAt: ReferenceModel($0).referenceURL.appendingPathComponent("image.png").path)
         }
-        let batch = try captioner.captions(images)
+        // captions(_:) runs one image per thread with OpenBLAS at one thread meanwhile.
+        let batch = try ThreadSettings.exclusively { try captioner.captions(images) }
         #expect(batch.count == 3)
         for (image, caption) in zip(images, batch) {
             let single = try captioner.caption(image)

@@ -6,6 +6,10 @@
 /// finished with its score including `<end>`; after `maxLength` steps the live beams count as
 /// finished. The answer is the finished hypothesis that ranks highest (ties: the earlier
 /// finished). Greedy decoding is beam size 1.
+///
+/// The step loop allocates nothing: every kept word becomes a node of a tree (its parent node,
+/// the word and the step's attention row) in arrays reserved up front, the live beams are
+/// node indices, and the hypotheses' word lists are read back from the tree at the end.
 struct BeamSearch {
     /// A partial or finished caption.
     struct Hypothesis {
@@ -26,6 +30,61 @@ struct BeamSearch {
         var score: Float
     }
 
+    /// A hypothesis during the search: its last node in the `WordTree` and its score.
+    private struct Beam {
+        var node: Int
+        var score: Float
+    }
+
+    /// Every word kept by the search, as a tree rooted at `<start>` (node -1).
+    private struct WordTree {
+        private(set) var parents: [Int] = []
+        private(set) var words: [Int] = []
+        /// One row of `attentionSize` weights per node.
+        private var attention: [Float] = []
+        let attentionSize: Int
+
+        /// Room for `nodes` nodes without reallocating.
+        init(attentionSize: Int, reserving nodes: Int) {
+            self.attentionSize = attentionSize
+            parents.reserveCapacity(nodes)
+            words.reserveCapacity(nodes)
+            attention.reserveCapacity(nodes * attentionSize)
+        }
+
+        /// Adds `word` after node `parent` with the step's attention row; returns the new node.
+        mutating func add(parent: Int, word: Int, attention row: UnsafeBufferPointer<Float>) -> Int {
+            parents.append(parent)
+            words.append(word)
+            attention.append(contentsOf: row)
+            return words.count - 1
+        }
+
+        /// The words from the root to `node`.
+        func tokens(endingAt node: Int) -> [Int] {
+            path(to: node).map { words[$0] }
+        }
+
+        /// The hypothesis ending at `node`.
+        func hypothesis(_ beam: Beam, finished: Bool) -> Hypothesis {
+            let nodes = path(to: beam.node)
+            return Hypothesis(
+                tokens: nodes.map { words[$0] }, score: beam.score,
+                attention: nodes.map { Array(attention[($0 * attentionSize)..<(($0 + 1) * attentionSize)]) },
+                finished: finished)
+        }
+
+        private func path(to node: Int) -> [Int] {
+            var nodes: [Int] = []
+            var current = node
+            while current >= 0 {
+                nodes.append(current)
+                current = parents[current]
+            }
+            return nodes.reversed()
+        }
+    }
+
     let options: DecodingOptions
     let startIndex: Int
     let endIndex: Int
@@ -35,66 +94,69 @@ struct BeamSearch {
     /// first is the answer. At most `options.nBest` are returned, at least one.
     func search<Decoder: StepDecoder>(_ decoder: inout Decoder) -> [Hypothesis] {
         decoder.reset()
-        var live = [Hypothesis(tokens: [], score: 0, attention: [], finished: false)]
-        var finished: [Hypothesis] = []
+        let width = options.beamSize
+        var tree = WordTree(attentionSize: decoder.attentionSize, reserving: min(options.maxLength, 64) * width)
+        var live = [Beam(node: -1, score: 0)], next: [Beam] = []
+        var finished: [Beam] = [], candidates: [Candidate] = []
+        var tokens = [startIndex], sources: [Int] = []
+        live.reserveCapacity(width)
+        next.reserveCapacity(width)
+        finished.reserveCapacity(width)
+        candidates.reserveCapacity(width + 1)
+        tokens.reserveCapacity(width)
+        sources.reserveCapacity(width)
         var step = 0
         while step < options.maxLength, !live.isEmpty {
-            decoder.step(tokens: live.map { $0.tokens.last ?? startIndex })
-            let width = options.beamSize - finished.count
-            let chosen = decoder.withStepOutputs { logProbabilities, attention in
-                bestContinuations(of: live, logProbabilities: logProbabilities, count: width,
-                                  vocabularySize: decoder.vocabularySize)
-                    .map { candidate -> (Hypothesis, Int) in
-                        let start = candidate.beam * decoder.attentionSize
-                        let weights = Array(attention[start..<(start + decoder.attentionSize)])
-                        var next = live[candidate.beam]
-                        next.tokens.append(candidate.word)
-                        next.score = candidate.score
-                        next.attention.append(weights)
-                        next.finished = candidate.word == endIndex
-                        return (next, candidate.beam)
+            decoder.step(tokens: tokens)
+            let (vocabularySize, attentionSize) = (decoder.vocabularySize, decoder.attentionSize)
+            decoder.withStepOutputs { logProbabilities, attention in
+                selectBest(&candidates, of: live, tree: tree, logProbabilities: logProbabilities,
+                           count: width - finished.count, vocabularySize: vocabularySize)
+                next.removeAll(keepingCapacity: true)
+                tokens.removeAll(keepingCapacity: true)
+                sources.removeAll(keepingCapacity: true)
+                for candidate in candidates {
+                    let row = UnsafeBufferPointer(rebasing: attention[(candidate.beam * attentionSize)..<((candidate.beam + 1) * attentionSize)])
+                    let node = tree.add(parent: live[candidate.beam].node, word: candidate.word, attention: row)
+                    if candidate.word == endIndex {
+                        finished.append(Beam(node: node, score: candidate.score))
+                    } else {
+                        next.append(Beam(node: node, score: candidate.score))
+                        tokens.append(candidate.word)
+                        sources.append(candidate.beam)
                     }
-            }
-            live = []
-            var sources: [Int] = []
-            for (hypothesis, beam) in chosen {
-                if hypothesis.finished {
-                    finished.append(hypothesis)
-                } else {
-                    live.append(hypothesis)
-                    sources.append(beam)
                 }
             }
+            swap(&live, &next)
             if !live.isEmpty {
                 decoder.selectBeams(sources)
             }
             step += 1
         }
-        finished.append(contentsOf: live)
-        return rank(finished)
+        let hypotheses = finished.map { tree.hypothesis($0, finished: true) } + live.map { tree.hypothesis($0, finished: false) }
+        return rank(hypotheses)
     }
 
-    /// The `count` best continuations of all live beams, best first. Scanning in (beam, word)
-    /// order and inserting only strictly better candidates keeps ties in that order.
-    private func bestContinuations(of live: [Hypothesis], logProbabilities: UnsafeBufferPointer<Float>,
-                                   count: Int, vocabularySize: Int) -> [Candidate] {
-        var best: [Candidate] = []
-        best.reserveCapacity(count + 1)
+    /// The `count` best continuations of all live beams, best first, into `best` (emptied
+    /// first; its capacity is reused). Scanning in (beam, word) order and inserting only
+    /// strictly better candidates keeps ties in that order.
+    private func selectBest(_ best: inout [Candidate], of live: [Beam], tree: WordTree,
+                            logProbabilities: UnsafeBufferPointer<Float>, count: Int, vocabularySize: Int) {
+        best.removeAll(keepingCapacity: true)
         for (beam, hypothesis) in live.enumerated() {
             let row = beam * vocabularySize
-            let blocked = options.blockRepeatedTrigrams ? blockedWords(after: hypothesis.tokens) : []
+            let blocked = options.blockRepeatedTrigrams ? blockedWords(after: tree.tokens(endingAt: hypothesis.node)) : []
             for word in 0..<vocabularySize {
-                if options.suppressUnknown && word == unknownIndex { continue }
-                if !blocked.isEmpty && blocked.contains(word) { continue }
                 let score = hypothesis.score + logProbabilities[row + word]
                 if best.count == count, let worst = best.last, !(score > worst.score) { continue }
+                if options.suppressUnknown && word == unknownIndex { continue }
+                if !blocked.isEmpty && blocked.contains(word) { continue }
                 var position = best.count
                 while position > 0 && score > best[position - 1].score { position -= 1 }
                 best.insert(Candidate(beam: beam, word: word, score: score), at: position)
                 if best.count > count { best.removeLast() }
             }
         }
-        return best
     }
 
     /// Words that would complete a trigram already present in `tokens` (with `<start>` first).

@@ -8,7 +8,18 @@
 /// positions in row-major order) so that the column buffer `(I*KH*KW) x tile` stays within
 /// `columnBufferLimit` bytes; each tile is one `GEMM.multiply` that writes straight into the
 /// output tensor, followed by the bias and, when `fusesReLU`, the ReLU on that tile.
+/// 3x3 stride-1 convolutions with enough input channels use Winograd F(2x2, 3x3) instead
+/// (`WinogradConvolution`, 2.25 times fewer multiply-adds, same bound on its buffers).
 public struct Conv2D: Sendable {
+    /// How the convolution is computed.
+    public enum Algorithm: Sendable {
+        /// im2col + GEMM, for any kernel, stride and padding.
+        case im2col
+        /// Winograd F(2x2, 3x3) through 16 GEMMs; 3x3 kernels with stride 1 only. Its
+        /// transformed weight is an owned `[16, O, I]` copy (16/9 of the weight's size).
+        case winograd
+    }
+
     /// `weight`, shape `[O, I, KH, KW]` (PyTorch `Conv2d.weight`).
     public let weight: Tensor
     /// `bias`, shape `[O]` (PyTorch `Conv2d.bias`), or nil for `bias=False`.
@@ -20,8 +31,13 @@ public struct Conv2D: Sendable {
     /// Whether a ReLU is applied to the output (the `nn.ReLU` that follows the convolution,
     /// fused into the tile loop).
     public let fusesReLU: Bool
-    /// The most bytes the im2col column buffer may take; at least one column is always used.
+    /// The most bytes the im2col column buffer (or the Winograd block buffers) may take; at
+    /// least one column (or tile) is always used.
     public let columnBufferLimit: Int
+    /// How the convolution is computed.
+    public let algorithm: Algorithm
+    /// The transformed weight and kernels when `algorithm` is `.winograd`.
+    private let winograd: WinogradConvolution?
 
     /// The default bound on the im2col column buffer: 16 MiB.
     public static let defaultColumnBufferLimit = 16 << 20
@@ -34,11 +50,14 @@ public struct Conv2D: Sendable {
     ///   - padding: PyTorch `padding` per axis (at least 0).
     ///   - fusesReLU: apply ReLU to the output.
     ///   - columnBufferLimit: bound on the im2col buffer in bytes.
-    /// - Precondition: the shapes agree (the weight store checks bundle shapes before this).
+    ///   - algorithm: how to compute it; nil picks `preferredAlgorithm` for these sizes.
+    /// - Precondition: the shapes agree (the weight store checks bundle shapes before this),
+    ///   and `.winograd` is asked for only with a 3x3 kernel and stride 1.
     public init(
         weight: Tensor, bias: Tensor? = nil,
         stride: (height: Int, width: Int), padding: (height: Int, width: Int),
-        fusesReLU: Bool = false, columnBufferLimit: Int = Conv2D.defaultColumnBufferLimit
+        fusesReLU: Bool = false, columnBufferLimit: Int = Conv2D.defaultColumnBufferLimit,
+        algorithm: Algorithm? = nil
     ) {
         precondition(weight.rank == 4, "Conv2D weight must be [O, I, KH, KW], got \(weight.shape)")
         precondition(bias == nil || bias?.shape == [weight.shape[0]],
@@ -51,16 +70,33 @@ public struct Conv2D: Sendable {
         self.padding = padding
         self.fusesReLU = fusesReLU
         self.columnBufferLimit = columnBufferLimit
+        let kernel = (height: weight.shape[2], width: weight.shape[3])
+        let chosen = algorithm ?? Conv2D.preferredAlgorithm(kernel: kernel, stride: stride, inputChannels: weight.shape[1])
+        precondition(chosen == .im2col || (kernel == (3, 3) && stride == (1, 1)),
+                     "Winograd F(2x2, 3x3) needs a 3x3 kernel and stride 1, got \(weight.shape) stride \(stride)")
+        self.algorithm = chosen
+        winograd = chosen == .winograd
+            ? WinogradConvolution(weight: weight, bias: bias, padding: padding, fusesReLU: fusesReLU,
+                                  bufferLimit: columnBufferLimit)
+            : nil
+    }
+
+    /// Winograd for 3x3 stride-1 kernels over at least 16 input channels (below that the
+    /// transforms cost more than the multiply-adds they save); im2col otherwise.
+    public static func preferredAlgorithm(kernel: (height: Int, width: Int), stride: (height: Int, width: Int),
+                                          inputChannels: Int) -> Algorithm {
+        kernel == (3, 3) && stride == (1, 1) && inputChannels >= 16 ? .winograd : .im2col
     }
 
     /// A convolution with the same stride and padding on both axes (PyTorch's `int` form;
     /// its defaults are stride 1, padding 0).
     public init(
         weight: Tensor, bias: Tensor? = nil, stride: Int = 1, padding: Int = 0,
-        fusesReLU: Bool = false, columnBufferLimit: Int = Conv2D.defaultColumnBufferLimit
+        fusesReLU: Bool = false, columnBufferLimit: Int = Conv2D.defaultColumnBufferLimit,
+        algorithm: Algorithm? = nil
     ) {
         self.init(weight: weight, bias: bias, stride: (stride, stride), padding: (padding, padding),
-                  fusesReLU: fusesReLU, columnBufferLimit: columnBufferLimit)
+                  fusesReLU: fusesReLU, columnBufferLimit: columnBufferLimit, algorithm: algorithm)
     }
 
     /// O, the number of output channels.
@@ -88,43 +124,82 @@ public struct Conv2D: Sendable {
         guard let outputShape = outputShape(forInput: input.shape) else {
             preconditionFailure("Conv2D with weight \(weight.shape) cannot take input \(input.shape)")
         }
-        let positions = outputShape[2] * outputShape[3]
-        let reduction = inputChannels * kernelSize.height * kernelSize.width
-        let tileLength = min(positions, max(1, columnBufferLimit / (MemoryLayout<Float>.stride * max(1, reduction))))
-        let columns = UnsafeMutablePointer<Float>.allocate(capacity: max(1, reduction * tileLength))
-        defer { columns.deallocate() }
+        let (height, width) = (input.shape[2], input.shape[3])
+        let workspace = UnsafeMutablePointer<Float>.allocate(capacity: workspaceCount(height: height, width: width))
+        defer { workspace.deallocate() }
         let imageCount = input.count / max(1, input.shape[0])
-        let outputImageCount = outputChannels * positions
+        let outputImageCount = outputChannels * outputShape[2] * outputShape[3]
         return Tensor(shape: outputShape) { output in
-            guard let outputBase = output.baseAddress else { return }
             input.withUnsafeBufferPointer { inputBuffer in
-                weight.withUnsafeBufferPointer { weightBuffer in
-                    guard let inputBase = inputBuffer.baseAddress, let weightBase = weightBuffer.baseAddress else { return }
-                    for image in 0..<outputShape[0] {
-                        for tileStart in Swift.stride(from: 0, to: positions, by: tileLength) {
-                            let tile = tileStart..<min(positions, tileStart + tileLength)
-                            gatherColumns(
-                                image: inputBase + image * imageCount, height: input.shape[2], width: input.shape[3],
-                                outputWidth: outputShape[3], positions: tile, columns: columns)
-                            // weight: O x (I*KH*KW), columns: (I*KH*KW) x tile -> output: O x tile (row stride H'*W')
-                            let outputTile = outputBase + image * outputImageCount + tileStart
-                            GEMM.multiply(
-                                m: outputChannels, n: tile.count, k: reduction,
-                                a: weightBase, lda: reduction,
-                                b: columns, ldb: tile.count,
-                                c: outputTile, ldc: positions)
-                            finishTile(outputTile, length: tile.count, rowStride: positions)
-                        }
-                    }
+                guard let inputBase = inputBuffer.baseAddress, let outputBase = output.baseAddress else { return }
+                for image in 0..<outputShape[0] {
+                    apply(image: inputBase + image * imageCount, height: height, width: width,
+                          output: outputBase + image * outputImageCount, workspace: workspace)
                 }
             }
         }
     }
 
+    /// The number of floats of scratch memory `apply(image:height:width:output:workspace:)`
+    /// needs for an `H x W` input: the im2col column buffer or the Winograd block buffers,
+    /// within `columnBufferLimit` bytes (or one column or tile, if that is larger).
+    public func workspaceCount(height: Int, width: Int) -> Int {
+        let (outputHeight, outputWidth) = outputSize(height: height, width: width)
+        if let winograd {
+            return winograd.workspaceCount(outputHeight: outputHeight, outputWidth: outputWidth)
+        }
+        let reduction = inputChannels * kernelSize.height * kernelSize.width
+        return max(1, reduction * im2colTileLength(positions: outputHeight * outputWidth))
+    }
+
+    /// Convolves one image on caller memory, allocating nothing: `image` `I x H x W` ->
+    /// `output` `O x H' x W'`, with `workspace` holding `workspaceCount(height:width:)` floats.
+    /// - Precondition: `outputShape(forInput: [1, I, H, W])` is not nil.
+    public func apply(image: UnsafePointer<Float>, height: Int, width: Int,
+                      output: UnsafeMutablePointer<Float>, workspace: UnsafeMutablePointer<Float>) {
+        let (outputHeight, outputWidth) = outputSize(height: height, width: width)
+        precondition(outputHeight > 0 && outputWidth > 0, "Conv2D with weight \(weight.shape) cannot take a \(height) x \(width) input")
+        if let winograd {
+            winograd.apply(image: image, height: height, width: width, output: output,
+                           outputHeight: outputHeight, outputWidth: outputWidth, workspace: workspace)
+            return
+        }
+        let positions = outputHeight * outputWidth
+        let reduction = inputChannels * kernelSize.height * kernelSize.width
+        let tileLength = im2colTileLength(positions: positions)
+        weight.withUnsafeBufferPointer { weightBuffer in
+            guard let weightBase = weightBuffer.baseAddress else { return }
+            for tileStart in Swift.stride(from: 0, to: positions, by: tileLength) {
+                let tile = tileStart..<min(positions, tileStart + tileLength)
+                gatherColumns(image: image, height: height, width: width, outputWidth: outputWidth,
+                              positions: tile, columns: workspace)
+                // weight: O x (I*KH*KW), columns: (I*KH*KW) x tile -> output: O x tile (row stride H'*W')
+                GEMM.multiply(
+                    m: outputChannels, n: tile.count, k: reduction,
+                    a: weightBase, lda: reduction,
+                    b: workspace, ldb: tile.count,
+                    c: output + tileStart, ldc: positions)
+                finishTile(output + tileStart, length: tile.count, rowStride: positions)
+            }
+        }
+    }
+
+    /// H' x W' for an H x W input (either may be 0 or less when the input is too small).
+    private func outputSize(height: Int, width: Int) -> (height: Int, width: Int) {
+        (SpatialGeometry.outputLength(input: height, kernel: kernelSize.height, stride: stride.height, padding: padding.height),
+         SpatialGeometry.outputLength(input: width, kernel: kernelSize.width, stride: stride.width, padding: padding.width))
+    }
+
+    /// Output positions per im2col tile: as many columns as fit in `columnBufferLimit`.
+    private func im2colTileLength(positions: Int) -> Int {
+        let reduction = inputChannels * kernelSize.height * kernelSize.width
+        return max(1, min(positions, columnBufferLimit / (MemoryLayout<Float>.stride * max(1, reduction))))
+    }
+
     /// This convolution followed by `batchNorm` (evaluation mode) as a single convolution:
     /// output channel `o` gets weight `weight[o] * scale[o]` and bias `bias[o] * scale[o] + shift[o]`.
-    /// The new weight is an owned copy; the tiling bound carries over, and a fused ReLU
-    /// applies after the batch norm (VGG's conv, BatchNorm, ReLU order).
+    /// The new weight is an owned copy; the tiling bound and the algorithm carry over, and a
+    /// fused ReLU applies after the batch norm (VGG's conv, BatchNorm, ReLU order).
     /// - Precondition: `batchNorm.channels == outputChannels`.
     public func folding(_ batchNorm: BatchNorm2D) -> Conv2D {
         precondition(batchNorm.channels == outputChannels,
@@ -143,7 +218,8 @@ public struct Conv2D: Sendable {
         }
         return Conv2D(
             weight: foldedWeight, bias: Tensor(shape: [outputChannels], scalars: foldedBias),
-            stride: stride, padding: padding, fusesReLU: fusesReLU, columnBufferLimit: columnBufferLimit)
+            stride: stride, padding: padding, fusesReLU: fusesReLU, columnBufferLimit: columnBufferLimit,
+            algorithm: algorithm)
     }
 
     /// im2col for one image and a run of output positions; padding reads as zero.

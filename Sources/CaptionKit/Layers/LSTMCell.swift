@@ -1,3 +1,5 @@
+import CKernels
+
 /// One step of a long short-term memory cell, the port of `torch.nn.LSTMCell`, batched over
 /// rows (beams): input `[B, I]`, hidden `[B, H]`, cell `[B, H]` -> new hidden and cell.
 ///
@@ -70,20 +72,7 @@ public struct LSTMCell: Sendable {
         // input: B x I, hidden: B x H -> gates: B x 4H (blocks i, f, g, o)
         inputTransform.apply(rows: rows, input: input, output: gates)
         hiddenTransform.apply(rows: rows, input: hidden, output: gates, accumulate: true)
-        let size = hiddenSize
-        let (sigmoid, tanh) = (Activation.sigmoid, Activation.tanh)
-        for row in 0..<rows {
-            let gate = gates + row * 4 * size
-            let (rowHidden, rowCell) = (hidden + row * size, cell + row * size)
-            for unit in 0..<size {
-                let inputGate = sigmoid(gate[unit])
-                let forgetGate = sigmoid(gate[size + unit])
-                let candidate = tanh(gate[2 * size + unit])
-                let outputGate = sigmoid(gate[3 * size + unit])
-                let newCell = forgetGate * rowCell[unit] + inputGate * candidate
-                rowCell[unit] = newCell
-                rowHidden[unit] = outputGate * tanh(newCell)
-            }
-        }
+        // gates -> c' = sigmoid(f) * c + sigmoid(i) * tanh(g), h' = sigmoid(o) * tanh(c')
+        ck_lstm_update(gates, rows, hiddenSize, hidden, cell)
     }
 }

@@ -1,8 +1,10 @@
 /// A fully connected layer, the port of `torch.nn.Linear`: `y = x * weight^T + bias` with
 /// weight `[out, in]` and bias `[out]` as PyTorch stores them; `x` is `[N, in]`, `y` `[N, out]`.
 ///
-/// One GEMM per call (the weight used transposed, as stored). `apply(rows:input:output:)`
-/// writes into caller memory and allocates nothing, for the decoder's per-step calls.
+/// One GEMM per call (the weight used transposed, as stored), or for at most
+/// `SkinnyProduct.rowLimit` rows (the decoder's beams) a product that streams the weight once
+/// without GEMM's packing. `apply(rows:input:output:)` writes into caller memory and
+/// allocates nothing, for the decoder's per-step calls.
 public struct Linear: Sendable {
     /// `weight`, shape `[out, in]` (PyTorch `Linear.weight`).
     public let weight: Tensor
@@ -54,6 +56,12 @@ public struct Linear: Sendable {
         weight.withUnsafeBufferPointer { weightBuffer in
             guard let weightBase = weightBuffer.baseAddress else { return }
             // input: rows x in, weight: out x in (transposed) -> output: rows x out
+            if rows <= SkinnyProduct.rowLimit {
+                SkinnyProduct.multiplyTransposed(
+                    rows: rows, input: input, weight: weightBase, outputs: outputFeatures, inputs: inputFeatures,
+                    output: output, accumulate: accumulate)
+                return
+            }
             GEMM.multiply(
                 m: rows, n: outputFeatures, k: inputFeatures,
                 a: input, lda: inputFeatures,

@@ -35,20 +35,41 @@ public struct MaxPool2D: Sendable {
             preconditionFailure("MaxPool2D(\(kernelSize), \(stride)) cannot take input \(input.shape)")
         }
         let (width, outputHeight, outputWidth) = (input.shape[3], outputShape[2], outputShape[3])
-        // plane: H x W -> H' x W', each output the maximum of its kernelSize x kernelSize window
         return SpatialGeometry.mapPlanes(input, outputShape: outputShape) { plane, output in
-            for outputY in 0..<outputHeight {
-                for outputX in 0..<outputWidth {
-                    let corner = plane + outputY * stride * width + outputX * stride
-                    var maximum = -Float.infinity
-                    for windowY in 0..<kernelSize {
-                        let row = corner + windowY * width
-                        for windowX in 0..<kernelSize where row[windowX] > maximum || row[windowX].isNaN {
-                            maximum = row[windowX]
-                        }
+            poolPlane(plane, width: width, into: output, outputHeight: outputHeight, outputWidth: outputWidth)
+        }
+    }
+
+    /// Pools `planes` planes of `H x W` at `input` into `H' x W'` planes at `output`, on caller
+    /// memory (planes in parallel, allocating nothing).
+    /// - Precondition: `outputShape(forInput: [1, planes, H, W])` is not nil.
+    public func apply(planes: Int, input: UnsafePointer<Float>, height: Int, width: Int, output: UnsafeMutablePointer<Float>) {
+        guard let shape = outputShape(forInput: [1, planes, height, width]) else {
+            preconditionFailure("MaxPool2D(\(kernelSize), \(stride)) cannot take \(height) x \(width) planes")
+        }
+        let (outputHeight, outputWidth) = (shape[2], shape[3])
+        ComputeThreads.parallelFor(planes, minimumChunk: max(1, 16_384 / max(1, height * width))) { chunk in
+            for plane in chunk {
+                poolPlane(input + plane * height * width, width: width,
+                          into: output + plane * outputHeight * outputWidth, outputHeight: outputHeight, outputWidth: outputWidth)
+            }
+        }
+    }
+
+    // plane: H x W -> H' x W', each output the maximum of its kernelSize x kernelSize window
+    private func poolPlane(_ plane: UnsafePointer<Float>, width: Int, into output: UnsafeMutablePointer<Float>,
+                           outputHeight: Int, outputWidth: Int) {
+        for outputY in 0..<outputHeight {
+            for outputX in 0..<outputWidth {
+                let corner = plane + outputY * stride * width + outputX * stride
+                var maximum = -Float.infinity
+                for windowY in 0..<kernelSize {
+                    let row = corner + windowY * width
+                    for windowX in 0..<kernelSize where row[windowX] > maximum || row[windowX].isNaN {
+                        maximum = row[windowX]
                     }
-                    output[outputY * outputWidth + outputX] = maximum
                 }
+                output[outputY * outputWidth + outputX] = maximum
             }
         }
     }

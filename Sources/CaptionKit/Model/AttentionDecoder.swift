@@ -55,8 +55,9 @@ public struct AttentionDecoder: Sendable {
         return (initHidden(mean), initCell(mean))
     }
 
-    /// A decoding session over one image's annotation vectors (`[P, C]`), ready for beam search.
-    func session(annotations: Tensor) -> AttentionDecoderSession {
-        AttentionDecoderSession(decoder: self, annotations: annotations)
+    /// A decoding session over one image's annotation vectors (`[P, C]`), ready for beam
+    /// search with up to `beamCapacity` live beams (its buffers are allocated here, once).
+    func session(annotations: Tensor, beamCapacity: Int = 1) -> AttentionDecoderSession {
+        AttentionDecoderSession(decoder: self, annotations: annotations, beamCapacity: beamCapacity)
     }
 }

@@ -1,5 +1,9 @@
 /// The decoder state of every live beam for one image, stepped by `BeamSearch`.
 /// `encoder_att` of the annotation vectors is computed once, when the session starts.
+///
+/// Every buffer a step needs is allocated when the session starts, for `beamCapacity` rows,
+/// so the step loop allocates nothing: each layer runs once per step over all live beams,
+/// reading its weight once (`Linear`'s few-rows product), and writes into these buffers.
 struct AttentionDecoderSession: StepDecoder {
     let decoder: AttentionDecoder
     /// `[P, C]`.
@@ -8,78 +12,114 @@ struct AttentionDecoderSession: StepDecoder {
     let projectedAnnotations: Tensor
     /// h0 and c0: `[1, D]`.
     let initialHidden: Tensor, initialCell: Tensor
-    /// Live beams' state: `[B, D]` each.
-    private var hidden: Tensor, cell: Tensor
-    /// The last step's outputs: `[B, V]` and `[B, P]`.
-    private var logProbabilities = Tensor(shape: [0])
-    private var attentionWeights = Tensor(shape: [0])
+    /// The most live beams a step can take.
+    let beamCapacity: Int
+    private let buffers: Buffers
+    /// Live beams (rows of the buffers in use).
+    private var beams = 0
 
     var vocabularySize: Int { decoder.vocabularySize }
     var attentionSize: Int { annotations.shape[0] }
 
-    init(decoder: AttentionDecoder, annotations: Tensor) {
+    /// The working memory of a session: one allocation cut into `[beamCapacity, n]` buffers.
+    private final class Buffers {
+        /// Live beams' state `[K, D]`; `spareHidden`/`spareCell` receive reordered rows.
+        var hidden, cell, spareHidden, spareCell: UnsafeMutablePointer<Float>
+        /// decoder_att(h) `[K, A]`; attention weights `[K, P]`; sigmoid(f_beta(h)) `[K, C]`.
+        let decoderProjection, alpha, gate: UnsafeMutablePointer<Float>
+        /// LSTM input rows `[K, E + C]` = [embedding(previous word), gated context].
+        let lstmInput: UnsafeMutablePointer<Float>
+        /// LSTM gates `[K, 4D]`; log-probabilities `[K, V]`.
+        let gates, logProbabilities: UnsafeMutablePointer<Float>
+        private let base: UnsafeMutablePointer<Float>
+
+        init(rows: Int, decoder: AttentionDecoder, positions: Int) {
+            let (hiddenSize, channels) = (decoder.lstm.hiddenSize, decoder.attention.encoderAttention.inputFeatures)
+            let widths = [hiddenSize, hiddenSize, hiddenSize, hiddenSize, decoder.attention.attentionSize, positions,
+                          channels, decoder.embedding.embeddingSize + channels, 4 * hiddenSize, decoder.vocabularySize]
+            base = .allocate(capacity: rows * widths.reduce(0, +))
+            base.initialize(repeating: 0, count: rows * widths.reduce(0, +))
+            var offsets: [UnsafeMutablePointer<Float>] = []
+            var next = base
+            for width in widths {
+                offsets.append(next)
+                next += rows * width
+            }
+            (hidden, cell, spareHidden, spareCell) = (offsets[0], offsets[1], offsets[2], offsets[3])
+            (decoderProjection, alpha, gate, lstmInput) = (offsets[4], offsets[5], offsets[6], offsets[7])
+            (gates, logProbabilities) = (offsets[8], offsets[9])
+        }
+
+        deinit { base.deallocate() }
+    }
+
+    init(decoder: AttentionDecoder, annotations: Tensor, beamCapacity: Int) {
+        precondition(beamCapacity >= 1, "a decoding session needs room for at least one beam")
         self.decoder = decoder
         self.annotations = annotations
+        self.beamCapacity = beamCapacity
         projectedAnnotations = decoder.attention.projectAnnotations(annotations)
         (initialHidden, initialCell) = decoder.initialState(annotations: annotations)
-        (hidden, cell) = (initialHidden, initialCell)
+        buffers = Buffers(rows: beamCapacity, decoder: decoder, positions: annotations.shape[0])
     }
 
     mutating func reset() {
-        (hidden, cell) = (initialHidden, initialCell)
+        let buffers = buffers
+        initialHidden.withUnsafeBufferPointer { values in
+            for index in values.indices { buffers.hidden[index] = values[index] }
+        }
+        initialCell.withUnsafeBufferPointer { values in
+            for index in values.indices { buffers.cell[index] = values[index] }
+        }
+        beams = 1
     }
 
     mutating func step(tokens: [Int]) {
-        let beams = tokens.count
-        precondition(beams == hidden.shape[0], "\(beams) tokens for \(hidden.shape[0]) live beams")
-        let attended = decoder.attention(projectedAnnotations: projectedAnnotations, annotations: annotations, hidden: hidden)
-        var context = attended.context
+        precondition(tokens.count == beams && beams <= beamCapacity, "\(tokens.count) tokens for \(beams) live beams")
+        let (embedSize, channels) = (decoder.embedding.embeddingSize, annotations.shape[1])
+        let inputWidth = embedSize + channels
+        let buffers = buffers
+        annotations.withUnsafeBufferPointer { annotationValues in
+            projectedAnnotations.withUnsafeBufferPointer { projected in
+                guard let annotationBase = annotationValues.baseAddress, let projectedBase = projected.baseAddress else { return }
+                // context: B x C, written into the LSTM input rows after the embedding
+                decoder.attention.attend(
+                    beams: beams, positions: annotations.shape[0], projectedAnnotations: projectedBase,
+                    annotations: annotationBase, hidden: buffers.hidden, decoderProjection: buffers.decoderProjection,
+                    alpha: buffers.alpha, context: buffers.lstmInput + embedSize, contextStride: inputWidth)
+            }
+        }
         if let gate = decoder.gate {
-            let gateValues = gate(hidden).applying(.sigmoid)
-            context.withUnsafeMutableBufferPointer { context in
-                gateValues.withUnsafeBufferPointer { gate in
-                    for index in context.indices { context[index] *= gate[index] }
-                }
+            // z = sigmoid(f_beta(h)) * z
+            gate.apply(rows: beams, input: buffers.hidden, output: buffers.gate)
+            for beam in 0..<beams {
+                let (context, values) = (buffers.lstmInput + beam * inputWidth + embedSize, buffers.gate + beam * channels)
+                for index in 0..<channels { context[index] *= Activation.logistic(values[index]) }
             }
         }
-        // input: B x (E + C) = [embedding(previous word), context]
-        let (embedSize, contextSize) = (decoder.embedding.embeddingSize, annotations.shape[1])
-        let input = Tensor(shape: [beams, embedSize + contextSize]) { input in
-            guard let base = input.baseAddress else { return }
-            context.withUnsafeBufferPointer { context in
-                for (beam, token) in tokens.enumerated() {
-                    let row = base + beam * (embedSize + contextSize)
-                    decoder.embedding.copyVector(at: token, into: row)
-                    for index in 0..<contextSize { row[embedSize + index] = context[beam * contextSize + index] }
-                }
-            }
+        for (beam, token) in tokens.enumerated() {
+            decoder.embedding.copyVector(at: token, into: buffers.lstmInput + beam * inputWidth)
         }
-        var gates = Tensor(shape: [beams, 4 * decoder.lstm.hiddenSize])
-        decoder.lstm.step(input, hidden: &hidden, cell: &cell, gates: &gates)
-        logProbabilities = decoder.output(hidden).logSoftmax()
-        attentionWeights = attended.alpha
+        decoder.lstm.step(rows: beams, input: buffers.lstmInput, hidden: buffers.hidden, cell: buffers.cell, gates: buffers.gates)
+        decoder.output.apply(rows: beams, input: buffers.hidden, output: buffers.logProbabilities)
+        Softmax.logSoftmax(rows: beams, columns: vocabularySize, values: buffers.logProbabilities)
     }
 
     func withStepOutputs<Result>(_ body: (UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>) -> Result) -> Result {
-        logProbabilities.withUnsafeBufferPointer { logProbabilities in
-            attentionWeights.withUnsafeBufferPointer { attention in body(logProbabilities, attention) }
-        }
+        body(UnsafeBufferPointer(start: buffers.logProbabilities, count: beams * vocabularySize),
+             UnsafeBufferPointer(start: buffers.alpha, count: beams * attentionSize))
     }
 
     mutating func selectBeams(_ sources: [Int]) {
-        hidden = Self.gatherRows(hidden, sources)
-        cell = Self.gatherRows(cell, sources)
-    }
-
-    /// Rows `sources` of a `[B, D]` tensor, in that order.
-    private static func gatherRows(_ tensor: Tensor, _ sources: [Int]) -> Tensor {
-        let width = tensor.shape[1]
-        return Tensor(shape: [sources.count, width]) { output in
-            tensor.withUnsafeBufferPointer { input in
-                for (row, source) in sources.enumerated() {
-                    for column in 0..<width { output[row * width + column] = input[source * width + column] }
-                }
-            }
+        precondition(sources.count <= beamCapacity && sources.allSatisfy { $0 >= 0 && $0 < beams },
+                     "beam sources \(sources) for \(beams) live beams")
+        let size = decoder.lstm.hiddenSize
+        for (row, source) in sources.enumerated() {
+            (buffers.spareHidden + row * size).update(from: buffers.hidden + source * size, count: size)
+            (buffers.spareCell + row * size).update(from: buffers.cell + source * size, count: size)
         }
+        swap(&buffers.hidden, &buffers.spareHidden)
+        swap(&buffers.cell, &buffers.spareCell)
+        beams = sources.count
     }
 }

@@ -3,6 +3,11 @@
 ///
 /// Each convolution is 3x3, padding 1, stride 1, with ReLU fused into the convolution; an
 /// eval-mode BatchNorm is folded into the convolution's weights and bias at load time.
+///
+/// An image passes through two activation buffers in turn (each stage reads one and writes
+/// the other) plus the convolutions' workspace, all in one scratch buffer sized for the
+/// configured input at load time and reused across calls (`ScratchPool`): for VGG-16 at
+/// 224 x 224 that is 2 x 12.8 MB + 16 MB, the encoder's whole extra memory per concurrent image.
 public struct VGGEncoder: Sendable {
     /// One step of the stack.
     enum Stage: Sendable {
@@ -18,6 +23,18 @@ public struct VGGEncoder: Sendable {
     public let outputChannels: Int
     /// Rows and columns of the annotation grid (H, W).
     public let gridSize: (height: Int, width: Int)
+    /// Floats of the largest activation (the input image included): each half of the
+    /// activation area of a scratch buffer.
+    private let activationCount: Int
+    /// Scratch buffers: two activation areas, then the largest convolution workspace.
+    private let scratch: ScratchPool
+
+    /// The smallest feature map side on which a convolution may use Winograd (where
+    /// `Conv2D.preferredAlgorithm` picks it); smaller maps use im2col. On VGG-16's conv5
+    /// (14 x 14) Winograd saved 4 ms per layer and image, but its transformed weights (50 MB
+    /// for the three layers) took longer than that to write and fault in when a process
+    /// captions one image, and a fifth of its resident memory.
+    static let winogradMinimumSide = 28
 
     /// Builds the encoder from a configuration, reading each tensor through `tensor(key, shape)`
     /// (which must throw when a tensor is missing or mis-shaped).
@@ -25,30 +42,34 @@ public struct VGGEncoder: Sendable {
                 tensor: (String, [Int]) throws -> Tensor) throws {
         var stages: [Stage] = []
         var slots = manifest.convolutions.makeIterator()
+        var side = configuration.inputSize
         for layer in configuration.layers {
             switch layer {
             case .maxPool:
+                side /= 2
                 stages.append(.maxPool(MaxPool2D(kernelSize: 2, stride: 2)))
             case .convolution:
                 guard let slot = slots.next() else { preconditionFailure("manifest has fewer convolutions than the layer list") }
                 let prefix = "encoder.features.\(slot.index)"
-                let convolution = Conv2D(
-                    weight: try tensor("\(prefix).weight", [slot.outputChannels, slot.inputChannels, 3, 3]),
-                    bias: try tensor("\(prefix).bias", [slot.outputChannels]),
-                    stride: 1, padding: 1, fusesReLU: true)
-                guard let batchNormIndex = slot.batchNormIndex else {
-                    stages.append(.convolution(convolution))
-                    continue
+                var weight = try tensor("\(prefix).weight", [slot.outputChannels, slot.inputChannels, 3, 3])
+                var bias = try tensor("\(prefix).bias", [slot.outputChannels])
+                if let batchNormIndex = slot.batchNormIndex {
+                    let batchNormPrefix = "encoder.features.\(batchNormIndex)"
+                    let channels = [slot.outputChannels]
+                    let batchNorm = BatchNorm2D(
+                        weight: try tensor("\(batchNormPrefix).weight", channels),
+                        bias: try tensor("\(batchNormPrefix).bias", channels),
+                        runningMean: try tensor("\(batchNormPrefix).running_mean", channels),
+                        runningVariance: try tensor("\(batchNormPrefix).running_var", channels),
+                        epsilon: configuration.batchNormEpsilon)
+                    // Folded with the plain algorithm so that a Winograd weight is transformed
+                    // once, from the folded weight, below.
+                    let folded = Conv2D(weight: weight, bias: bias, padding: 1, algorithm: .im2col).folding(batchNorm)
+                    (weight, bias) = (folded.weight, folded.bias ?? bias)
                 }
-                let batchNormPrefix = "encoder.features.\(batchNormIndex)"
-                let channels = [slot.outputChannels]
-                let batchNorm = BatchNorm2D(
-                    weight: try tensor("\(batchNormPrefix).weight", channels),
-                    bias: try tensor("\(batchNormPrefix).bias", channels),
-                    runningMean: try tensor("\(batchNormPrefix).running_mean", channels),
-                    runningVariance: try tensor("\(batchNormPrefix).running_var", channels),
-                    epsilon: configuration.batchNormEpsilon)
-                stages.append(.convolution(convolution.folding(batchNorm)))
+                stages.append(.convolution(Conv2D(
+                    weight: weight, bias: bias, stride: 1, padding: 1, fusesReLU: true,
+                    algorithm: side >= Self.winogradMinimumSide ? nil : .im2col)))
             }
         }
         self.stages = stages
@@ -56,6 +77,34 @@ public struct VGGEncoder: Sendable {
         inputSize = configuration.inputSize
         outputChannels = configuration.outputChannels
         gridSize = (configuration.gridSize, configuration.gridSize)
+        var (activations, workspace) = (3 * inputSize * inputSize, 0)
+        Self.forEachStage(stages, inputSize: inputSize) { stage, channels, side, outputChannels, outputSide in
+            activations = max(activations, outputChannels * outputSide * outputSide)
+            if case let .convolution(convolution) = stage {
+                workspace = max(workspace, convolution.workspaceCount(height: side, width: side))
+            }
+        }
+        activationCount = activations
+        scratch = ScratchPool(count: 2 * activations + workspace)
+    }
+
+    /// Calls `body` with each stage and its input and output sizes (channels, side) for a
+    /// square input of `inputSize`.
+    private static func forEachStage(
+        _ stages: [Stage], inputSize: Int,
+        _ body: (_ stage: Stage, _ channels: Int, _ side: Int, _ outputChannels: Int, _ outputSide: Int) -> Void
+    ) {
+        var (channels, side) = (3, inputSize)
+        for stage in stages {
+            let shape: [Int]?
+            switch stage {
+            case let .convolution(convolution): shape = convolution.outputShape(forInput: [1, channels, side, side])
+            case let .maxPool(maxPool): shape = maxPool.outputShape(forInput: [1, channels, side, side])
+            }
+            guard let shape else { preconditionFailure("encoder stage cannot take \(channels) x \(side) x \(side)") }
+            body(stage, channels, side, shape[1], shape[2])
+            (channels, side) = (shape[1], shape[2])
+        }
     }
 
     /// The annotation vectors of a batch of normalised images.
@@ -64,32 +113,59 @@ public struct VGGEncoder: Sendable {
     public func callAsFunction(_ images: Tensor) -> Tensor {
         precondition(images.rank == 4 && Array(images.shape[1...]) == [3, inputSize, inputSize],
                      "encoder expects [N, 3, \(inputSize), \(inputSize)], got \(images.shape)")
-        var features = images
-        for stage in stages {
-            switch stage {
-            case let .convolution(convolution): features = convolution(features)
-            case let .maxPool(maxPool): features = maxPool(features)
-            }
-        }
-        if let pool {
-            features = pool(features)
-        }
-        return Self.annotations(fromFeatures: features)
-    }
-
-    /// Moves channels last: `[N, C, H, W]` -> `[N, H*W, C]`.
-    static func annotations(fromFeatures features: Tensor) -> Tensor {
-        let (batch, channels, positions) = (features.shape[0], features.shape[1], features.shape[2] * features.shape[3])
-        return Tensor(shape: [batch, positions, channels]) { output in
-            features.withUnsafeBufferPointer { input in
-                for image in 0..<batch {
-                    let source = image * channels * positions
-                    for channel in 0..<channels {
-                        for position in 0..<positions {
-                            output[source + position * channels + channel] = input[source + channel * positions + position]
-                        }
+        let (batch, imageCount) = (images.shape[0], 3 * inputSize * inputSize)
+        let annotationCount = gridSize.height * gridSize.width * outputChannels
+        return Tensor(shape: [batch, gridSize.height * gridSize.width, outputChannels]) { output in
+            images.withUnsafeBufferPointer { input in
+                guard let inputBase = input.baseAddress, let outputBase = output.baseAddress else { return }
+                scratch.withBuffer { buffer in
+                    for image in 0..<batch {
+                        encode(inputBase + image * imageCount, scratch: buffer, into: outputBase + image * annotationCount)
                     }
                 }
+            }
+        }
+    }
+
+    /// One image `3 x S x S` through the stages and the pool, written as annotation vectors
+    /// `P x C`; activations alternate between the scratch buffer's two areas.
+    private func encode(_ image: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
+                        into annotations: UnsafeMutablePointer<Float>) {
+        var source = image
+        var (target, spare) = (scratch, scratch + activationCount)
+        let workspace = scratch + 2 * activationCount
+        var (channels, side) = (3, inputSize)
+        Self.forEachStage(stages, inputSize: inputSize) { stage, inputChannels, inputSide, outputChannels, outputSide in
+            switch stage {
+            case let .convolution(convolution):
+                convolution.apply(image: source, height: inputSide, width: inputSide, output: target, workspace: workspace)
+            case let .maxPool(maxPool):
+                maxPool.apply(planes: inputChannels, input: source, height: inputSide, width: inputSide, output: target)
+            }
+            source = UnsafePointer(target)
+            swap(&target, &spare)
+            (channels, side) = (outputChannels, outputSide)
+        }
+        guard let pool else {
+            Self.moveChannelsLast(source, channels: channels, positions: side * side, into: annotations)
+            return
+        }
+        let features = Tensor(shape: [1, channels, side, side]) { values in
+            guard let base = values.baseAddress else { return }
+            base.update(from: source, count: values.count)
+        }
+        pool(features).withUnsafeBufferPointer { pooled in
+            guard let pooledBase = pooled.baseAddress else { return }
+            Self.moveChannelsLast(pooledBase, channels: channels, positions: pooled.count / max(1, channels), into: annotations)
+        }
+    }
+
+    /// Channels last: `features` `C x P` -> `annotations` `P x C`.
+    private static func moveChannelsLast(_ features: UnsafePointer<Float>, channels: Int, positions: Int,
+                                         into annotations: UnsafeMutablePointer<Float>) {
+        for channel in 0..<channels {
+            for position in 0..<positions {
+                annotations[position * channels + channel] = features[channel * positions + position]
             }
         }
     }

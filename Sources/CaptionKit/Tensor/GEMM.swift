@@ -1,7 +1,15 @@
 import COpenBLAS
 
 /// Single-precision matrix multiplication through OpenBLAS's `cblas_sgemm`, row-major.
+///
+/// OpenBLAS runs single-threaded (see `ComputeThreads`); a product large enough to share is
+/// cut into independent blocks of rows (or of columns, whichever side of `c` is longer), one
+/// `cblas_sgemm` each, over `ComputeThreads.parallelFor`. Every element of `c` is still one
+/// call's sum over the whole of `k`, so the blocks change nothing but who computes what.
 public enum GEMM {
+    /// Below this many multiply-adds a product runs as one call (splitting costs more).
+    static let splitThreshold = 4_000_000
+
     /// `c = alpha * op(a) * op(b) + beta * c` for row-major matrices, where `op(x)` is `x` or
     /// its transpose.
     ///
@@ -23,14 +31,25 @@ public enum GEMM {
             }
             return
         }
-        cblas_sgemm(
-            CblasRowMajor,
-            transposeA ? CblasTrans : CblasNoTrans,
-            transposeB ? CblasTrans : CblasNoTrans,
-            Int32(m), Int32(n), Int32(k),
-            alpha, a, Int32(lda), b, Int32(ldb),
-            beta, c, Int32(ldc)
-        )
+        _ = ComputeThreads.singleThreadedBLAS
+        let parts = m * n * k >= splitThreshold ? ComputeThreads.count : 1
+        let splitsRows = m >= n
+        // Blocks of at least 16 rows or columns (the kernels' register blocking).
+        ComputeThreads.parallelFor(splitsRows ? m : n, minimumChunk: max(16, (splitsRows ? m : n) / parts)) { block in
+            // op(a) rows block: a + block * lda (stored m x k) or a + block (stored k x m); c rows likewise.
+            // op(b) columns block: b + block (stored k x n) or b + block * ldb (stored n x k); c columns likewise.
+            let (aBlock, bBlock, cBlock) = splitsRows
+                ? (a + block.lowerBound * (transposeA ? 1 : lda), b, c + block.lowerBound * ldc)
+                : (a, b + block.lowerBound * (transposeB ? ldb : 1), c + block.lowerBound)
+            cblas_sgemm(
+                CblasRowMajor,
+                transposeA ? CblasTrans : CblasNoTrans,
+                transposeB ? CblasTrans : CblasNoTrans,
+                Int32(splitsRows ? block.count : m), Int32(splitsRows ? n : block.count), Int32(k),
+                alpha, aBlock, Int32(lda), bBlock, Int32(ldb),
+                beta, cBlock, Int32(ldc)
+            )
+        }
     }
 }
 

@@ -1,0 +1,67 @@
+import Testing
+@testable import CaptionKit
+
+@Suite("Layers: Conv2D through Winograd F(2x2, 3x3)")
+struct LayersWinogradTests {
+    static let cases: [ConvolutionCase] = [
+        // 1x1 and 2x2 images: every tile reads padding, and a 1x1 output sticks out of its tile
+        .init(channels: 3, height: 1, width: 1, outputChannels: 2, kernel: (3, 3), padding: (1, 1), algorithm: .winograd),
+        .init(channels: 2, height: 2, width: 2, outputChannels: 3, kernel: (3, 3), padding: (1, 1), relu: true, algorithm: .winograd),
+        // odd sizes (last tile row and column half outside), batch > 1, no bias
+        .init(batch: 2, channels: 5, height: 7, width: 11, outputChannels: 6, kernel: (3, 3), padding: (1, 1), relu: true,
+              algorithm: .winograd),
+        .init(channels: 7, height: 6, width: 3, outputChannels: 1, kernel: (3, 3), padding: (1, 1), hasBias: false,
+              algorithm: .winograd),
+        // no padding, padding 2, and different padding per axis
+        .init(channels: 4, height: 9, width: 8, outputChannels: 5, kernel: (3, 3), algorithm: .winograd),
+        .init(channels: 3, height: 5, width: 6, outputChannels: 4, kernel: (3, 3), padding: (2, 2), relu: true,
+              algorithm: .winograd),
+        .init(channels: 3, height: 6, width: 5, outputChannels: 2, kernel: (3, 3), padding: (0, 1), algorithm: .winograd),
+        // blocks of a few tiles (tiles of one block cross tile rows), then one tile per block
+        .init(channels: 5, height: 12, width: 9, outputChannels: 3, kernel: (3, 3), padding: (1, 1), relu: true,
+              columnBufferLimit: 16 * 4 * (5 + 3) * 7, algorithm: .winograd),
+        .init(batch: 2, channels: 3, height: 6, width: 5, outputChannels: 4, kernel: (3, 3), padding: (1, 1),
+              columnBufferLimit: 1, algorithm: .winograd),
+        // VGG-like layers, chosen automatically: 16 channels (split into blocks) and 64 channels
+        .init(channels: 16, height: 14, width: 14, outputChannels: 32, kernel: (3, 3), padding: (1, 1), relu: true,
+              columnBufferLimit: 16 * 4 * (16 + 32) * 10),
+        .init(channels: 64, height: 15, width: 13, outputChannels: 24, kernel: (3, 3), padding: (1, 1), relu: true),
+    ]
+
+    @Test("Winograd matches the naive direct convolution", arguments: cases)
+    func matchesNaive(_ configuration: ConvolutionCase) {
+        let (expected, expectedShape) = configuration.reference()
+        let layer = configuration.layer()
+        #expect(layer.algorithm == .winograd)
+        let input = Tensor(shape: configuration.inputShape.dimensions, scalars: configuration.input)
+        let output = layer(input)
+        #expect(output.shape == expectedShape.dimensions)
+        expectClose(output.scalars, expected, absoluteTolerance: 1e-5, "\(configuration)")
+    }
+
+    @Test("Conv2D picks Winograd for 3x3 stride-1 kernels over at least 16 channels, im2col otherwise")
+    func algorithmChoice() {
+        #expect(Conv2D.preferredAlgorithm(kernel: (3, 3), stride: (1, 1), inputChannels: 16) == .winograd)
+        #expect(Conv2D.preferredAlgorithm(kernel: (3, 3), stride: (1, 1), inputChannels: 15) == .im2col)
+        #expect(Conv2D.preferredAlgorithm(kernel: (3, 3), stride: (2, 2), inputChannels: 64) == .im2col)
+        #expect(Conv2D.preferredAlgorithm(kernel: (5, 5), stride: (1, 1), inputChannels: 64) == .im2col)
+        #expect(Conv2D(weight: Tensor(shape: [4, 3, 3, 3]), padding: 1).algorithm == .im2col)
+        #expect(Conv2D(weight: Tensor(shape: [4, 32, 3, 3]), padding: 1).algorithm == .winograd)
+    }
+
+    @Test("folding a batch norm keeps the Winograd path and matches the folded im2col convolution")
+    func foldingKeepsAlgorithm() {
+        let configuration = ConvolutionCase(channels: 3, height: 5, width: 7, outputChannels: 4, kernel: (3, 3),
+                                            padding: (1, 1), relu: true, algorithm: .winograd)
+        var plain = configuration
+        plain.algorithm = .im2col
+        let batchNorm = BatchNorm2D(
+            weight: Tensor(shape: [4], scalars: testValues(4, seed: 5)), bias: Tensor(shape: [4], scalars: testValues(4, seed: 6)),
+            runningMean: Tensor(shape: [4], scalars: testValues(4, seed: 7)),
+            runningVariance: Tensor(shape: [4], scalars: testValues(4, seed: 8).map { abs($0) + 0.1 }))
+        let (folded, reference) = (configuration.layer().folding(batchNorm), plain.layer().folding(batchNorm))
+        #expect(folded.algorithm == .winograd)
+        let input = Tensor(shape: configuration.inputShape.dimensions, scalars: configuration.input)
+        expectClose(folded(input).scalars, reference(input).scalars, absoluteTolerance: 1e-5, "folded Winograd")
+    }
+}
