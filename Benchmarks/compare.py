@@ -117,7 +117,7 @@ def main() -> None:
                 (ours,) = json_lines(swift("ModelBenchmark") + ["encoder", *model, "--image", arguments.image]
                                      + threading + runs)
                 table.add("encoder", threads, "swift", wall=ours["wall_ms"], cpu=ours["cpu_ms"],
-                          gflop=ours["gflop"], peak=ours["peak_extra_mb"])
+                          gflop=ours["gflop"], peak=ours["peak_extra_mb"], anonymous=ours["anonymous_extra_mb"])
                 (theirs,) = json_lines(TORCH + ["encoder", *model, "--image", arguments.image] + threading + runs)
                 table.add("encoder", threads, "torch", wall=theirs["wall_ms"], cpu=theirs["cpu_ms"])
             if "decoder" in only:
@@ -181,10 +181,12 @@ def main() -> None:
         if encoder and gemm:
             gflop = table.get("encoder", threads, "swift", "gflop")[0]
             peak = max(table.get("encoder", threads, "swift", "peak"))
+            anonymous = max(table.get("encoder", threads, "swift", "anonymous"))
             notes.append(f"encoder, {threads} thread(s): {gflop / statistics.median(encoder) * 1000:.1f} GFLOP/s "
                          f"({gflop:.1f} GFLOP of 3x3 convolutions, counted as direct convolution) against OpenBLAS "
                          f"sgemm {statistics.median(gemm):.1f} GFLOP/s (2048^3, median) in the same run; "
-                         f"peak extra resident memory of one pass {peak:.1f} MiB")
+                         f"memory of the first pass: {anonymous:.1f} MiB allocated (scratch, kept), resident peak "
+                         f"+{peak:.1f} MiB (weight pages read for the first time included)")
         rate = table.get("throughput", threads, "swift", "rate")
         if rate:
             notes.append(f"throughput, {threads} thread(s): {rate[0]:.2f} images/s over {arguments.count} images "

@@ -4,16 +4,19 @@ import Foundation
 
 /// Resident set sizes of this process (Linux `/proc/self/status`).
 public enum ResidentMemory {
-    /// `VmRSS` and `VmHWM` (the peak since start or since the last `resetPeak()`), in bytes;
-    /// nil when /proc is not readable.
-    public static func current() -> (resident: Int, peak: Int)? {
+    /// `VmRSS`, `VmHWM` (the peak since start or since the last `resetPeak()`) and `RssAnon`
+    /// (the part that is not file pages, such as memory-mapped weights), in bytes; nil when
+    /// /proc is not readable.
+    public static func current() -> (resident: Int, peak: Int, anonymous: Int)? {
         guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
         func kilobytes(_ key: String) -> Int? {
             guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return nil }
             return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
         }
-        guard let resident = kilobytes("VmRSS"), let peak = kilobytes("VmHWM") else { return nil }
-        return (resident * 1024, peak * 1024)
+        guard let resident = kilobytes("VmRSS"), let peak = kilobytes("VmHWM"), let anonymous = kilobytes("RssAnon") else {
+            return nil
+        }
+        return (resident * 1024, peak * 1024, anonymous * 1024)
     }
 
     /// Sets the peak (`VmHWM`) back to the current resident size (writes 5 to
@@ -26,15 +29,18 @@ public enum ResidentMemory {
         return write(handle, "5", 1) == 1
     }
 
-    /// Bytes by which the resident size rose above its value at the start, at its highest,
-    /// while `body` ran; nil when the peak cannot be reset or read.
-    public static func peakIncrease(_ body: () throws -> Void) rethrows -> Int? {
+    /// While `body` ran: by how many bytes the resident size rose above its value at the
+    /// start, at its highest (`peak`, counting file pages touched for the first time, such as
+    /// memory-mapped weights), and by how much the anonymous part grew by the end
+    /// (`anonymous`: allocations still held, such as scratch buffers kept for reuse); nil when
+    /// /proc cannot be read or the peak cannot be reset.
+    public static func increase(_ body: () throws -> Void) rethrows -> (peak: Int, anonymous: Int)? {
         guard let before = current(), resetPeak() else {
             try body()
             return nil
         }
         try body()
         guard let after = current() else { return nil }
-        return after.peak - before.resident
+        return (after.peak - before.resident, after.anonymous - before.anonymous)
     }
 }
