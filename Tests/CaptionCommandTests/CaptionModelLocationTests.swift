@@ -64,7 +64,7 @@ import Testing
         let package = try checkout(with: otherModel)
         let executable = package.url.appendingPathComponent(".build/debug/caption")
         try FileManager.default.createDirectory(at: executable.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: CaptionExecutable.url, to: executable)
+        try placeExecutable(at: executable)
         // Run through a symbolic link elsewhere: the real path is what counts.
         let elsewhere = try TemporaryFolder()
         let link = elsewhere.url.appendingPathComponent("caption")
@@ -78,11 +78,23 @@ import Testing
         let package = try checkout(with: nil)
         let executable = package.url.appendingPathComponent("bin/caption")
         try FileManager.default.createDirectory(at: executable.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: CaptionExecutable.url, to: executable)
+        try placeExecutable(at: executable)
         let result = try CaptionExecutable.run([image], directory: package.url, executable: executable)
         #expect(result.status == 1)
         #expect(result.output.isEmpty)
         #expect(result.errorLines.count == 1)
         #expect(result.error.hasPrefix("caption: no model found: pass --model DIR, set CAPTIONKIT_MODEL"), "\(result.error)")
+    }
+
+    /// Puts the built executable at `destination` as a hard link where the file system allows
+    /// it. A copy would hold a file open for writing, and a test process that forks while the
+    /// copy is in progress lets that descriptor leak into a child, so running the copy can
+    /// fail with "Text file busy" (ETXTBSY); a link writes nothing.
+    private func placeExecutable(at destination: URL) throws {
+        do {
+            try FileManager.default.linkItem(at: CaptionExecutable.url, to: destination)
+        } catch {
+            try FileManager.default.copyItem(at: CaptionExecutable.url, to: destination)
+        }
     }
 }

@@ -6,7 +6,8 @@
 ///
 /// Measured on the shared 2-core development machine (docs/architecture.md, "The caption
 /// command"): 2 workers x 1 thread had the lowest wall and CPU time for a VGG-16-sized model;
-/// 2 x 2 (OpenBLAS threads inside concurrent workers) was the slowest for every model.
+/// 2 workers x 2 threads each (then through OpenBLAS's own threads, which CaptionKit no
+/// longer uses) was the slowest for every model.
 public struct ThreadPlan: Sendable {
     /// Images processed at once.
     public let workers: Int
