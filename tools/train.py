@@ -2,7 +2,7 @@
 
 Run from the repository root (the full recipe, with its timings, is in weights/default/README.md):
     export CAPTIONKIT_TOOLS_VENV=/work/main/.venv-tools; PY=$(scripts/tools-venv)
-    $PY tools/scenes/generate.py --out data/scenes --train 30000 --val 500 --seed 1
+    $PY tools/scenes/generate.py --out data/scenes --train 27000 --val 500 --seed 1
     $PY tools/train.py --data data/scenes --run data/run --bundle weights/default
 
 Teacher forcing over every reference caption of each image (the image is encoded once for
@@ -39,13 +39,18 @@ from sat.config import make_config  # noqa: E402
 from sat.model import END, PAD, START, ShowAttendTell  # noqa: E402
 from sat.vocab import index_to_word, vocab_from_words  # noqa: E402
 from scenes.dataset import SceneRecord, read_dataset  # noqa: E402
+from scenes.grammar import WORDS  # noqa: E402
 from scenes.progress import ProgressBar  # noqa: E402
 from scenes.scoring import score  # noqa: E402
 
-DEFAULT_LAYERS = [16, "M", 32, "M", 64, "M", 128, "M", 128, 128, 128]
-# Per-channel statistics of generated scenes (about 0.33 and 0.135 on every channel).
-SCENE_MEAN = [0.33, 0.33, 0.33]
-SCENE_STD = [0.14, 0.14, 0.14]
+# Three max pools: a 16 x 16 grid of 8 px cells keeps small objects apart for attention;
+# the four convolutions after the last pool see 86 px, so most cells see a canvas edge.
+DEFAULT_LAYERS = [16, "M", 32, "M", 64, "M", 128, 128, 128, 128]
+# Input normalisation: no mean subtraction, so the convolutions' zero padding reads as black,
+# darker than any background, and the canvas edge is visible from the first layer (a cue
+# for absolute position, which the relations need); 0.25 brings pixels to about 0..4.
+INPUT_MEAN = [0.0, 0.0, 0.0]
+INPUT_STD = [0.25, 0.25, 0.25]
 
 
 def load_split(records: list[SceneRecord], vocab: dict[str, int]):
@@ -70,32 +75,38 @@ def normalise(images: torch.Tensor, config: dict) -> torch.Tensor:
 
 
 def caption_loss(model: ShowAttendTell, images: torch.Tensor, captions: torch.Tensor,
-                 pad: int, penalty: float, buckets: int = 3) -> tuple[torch.Tensor, float]:
+                 pad: int, penalty: float) -> tuple[torch.Tensor, float]:
     """images B x 3 x S x S (normalised), captions B x K x L -> (loss, cross-entropy).
 
-    The B*K captions are sorted by length and decoded in `buckets` groups, each only as
-    long as its longest caption, so little time goes into padding."""
+    Teacher forcing through the decoder's public `step` (DESIGN.md step 4). Each image is
+    encoded, projected by encoder_att and turned into (h0, c0) once for its K captions. The
+    B*K captions run longest first and step t only runs the captions still going at t (as
+    SAT's trainer does), so no time goes into padding."""
     batch, per_image, _ = captions.shape
     captions = captions.reshape(batch * per_image, -1)
-    lengths = (captions != pad).sum(dim=1)
-    annotations, _ = model.encode(images)
-    owner = torch.arange(batch, device=images.device).repeat_interleave(per_image)
+    lengths = (captions != pad).sum(dim=1)  # <start> ... <end>
     order = torch.argsort(lengths, descending=True)
-    total_ce, total_attention, words = 0.0, 0.0, 0
-    for group in order.chunk(buckets):
-        group_captions = captions[group, :int(lengths[group].max())]
-        logits, alphas = model.decoder.forward_teacher(annotations[owner[group]], group_captions)
-        targets = group_captions[:, 1:]
-        mask = (targets != pad).float()  # steps whose target is a real word or <end>
-        total_ce = total_ce + F.cross_entropy(logits.reshape(-1, logits.shape[-1]),
-                                              targets.reshape(-1), ignore_index=pad,
-                                              reduction="sum")
-        coverage = (alphas * mask.unsqueeze(2)).sum(dim=1)  # captions x P
-        total_attention = total_attention + ((1.0 - coverage) ** 2).sum()
-        words += int(mask.sum())
-    cross_entropy = total_ce / words
-    loss = cross_entropy + penalty * total_attention / captions.shape[0]
-    return loss, float(cross_entropy.detach())
+    captions, lengths = captions[order], lengths[order]
+    owner = torch.arange(batch, device=images.device).repeat_interleave(per_image)[order]
+    decoder = model.decoder
+    annotations, _ = model.encode(images)
+    hidden, cell = decoder.init_state(annotations)
+    annotations, projected = annotations[owner], decoder.project(annotations)[owner]
+    hidden, cell = hidden[owner], cell[owner]
+    cross_entropy = torch.zeros((), device=images.device)
+    coverage = torch.zeros(captions.shape[0], annotations.shape[1], device=images.device)
+    for t in range(int(lengths[0]) - 1):
+        live = int((lengths > t + 1).sum())  # captions with a target at step t
+        log_probs, hidden, cell, alpha = decoder.step(
+            annotations[:live], projected[:live], captions[:live, t],
+            hidden[:live], cell[:live])
+        cross_entropy = cross_entropy - log_probs.gather(
+            1, captions[:live, t + 1:t + 2]).sum()
+        coverage = coverage + F.pad(alpha, (0, 0, 0, coverage.shape[0] - live))
+    words = float((lengths - 1).sum())
+    cross_entropy = cross_entropy / words
+    attention = ((1.0 - coverage) ** 2).sum(dim=1).mean()
+    return cross_entropy + penalty * attention, float(cross_entropy.detach())
 
 
 @torch.no_grad()
@@ -164,15 +175,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="generate.py output (train + val)")
     parser.add_argument("--run", type=Path, required=True, help="checkpoints and logs go here")
     parser.add_argument("--bundle", type=Path, help="export the best model here at the end")
-    parser.add_argument("--epochs", type=int, default=4)
+    parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=32, help="images per batch")
+    parser.add_argument("--captions-per-image", type=int, default=2,
+                        help="references per image and epoch (of the five)")
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--warmup", type=int, default=200, help="warm-up steps")
     parser.add_argument("--clip", type=float, default=5.0, help="gradient norm limit")
-    parser.add_argument("--attention-penalty", type=float, default=0.01, help="lambda")
+    parser.add_argument("--attention-penalty", type=float, default=0.001, help="lambda")
     parser.add_argument("--layers", type=json.loads, default=DEFAULT_LAYERS)
     parser.add_argument("--embed-dim", type=int, default=96)
-    parser.add_argument("--attention-dim", type=int, default=128)
+    parser.add_argument("--attention-dim", type=int, default=64)
     parser.add_argument("--decoder-dim", type=int, default=192)
     parser.add_argument("--train-images", type=int, help="use only the first N train images")
     parser.add_argument("--seed", type=int, default=1)
@@ -187,11 +200,10 @@ def main(argv: list[str] | None = None) -> int:
 
     train_records = read_dataset(args.data, "train")[:args.train_images]
     val_records = read_dataset(args.data, "val")
-    words = sorted({w for r in train_records for c in r.captions for w in c})
-    vocab = vocab_from_words(words)
+    vocab = vocab_from_words(WORDS)
     index_words = index_to_word(vocab)
     config = make_config(args.layers, args.embed_dim, args.attention_dim, args.decoder_dim,
-                         batch_norm=True, input_size=128, mean=SCENE_MEAN, std=SCENE_STD,
+                         batch_norm=True, input_size=128, mean=INPUT_MEAN, std=INPUT_STD,
                          pool_size=None, attention_activation="relu", gate=True)
     model = ShowAttendTell(config, len(vocab)).to(device)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
@@ -227,10 +239,15 @@ def main(argv: list[str] | None = None) -> int:
         epoch_start = time.monotonic()
         order = np.random.default_rng([args.seed, epoch]).permutation(len(train_records))
         flips = np.random.default_rng([args.seed, epoch, 1]).random(len(train_records)) < 0.5
+        # Each epoch trains on `captions_per_image` of each image's references, drawn anew.
+        picks = torch.from_numpy(np.random.default_rng([args.seed, epoch, 2]).permuted(
+            np.tile(np.arange(train_captions.shape[1]), (len(train_records), 1)), axis=1)
+            [:, :args.captions_per_image])
         bar = ProgressBar(steps_per_epoch, f"epoch {epoch + 1}/{args.epochs}")
         for step in range(steps_per_epoch):
             chosen = torch.from_numpy(order[step * args.batch_size:(step + 1) * args.batch_size])
-            images, captions = mirror(train_images[chosen], train_captions[chosen],
+            captions = train_captions[chosen.unsqueeze(1), picks[chosen]]  # B x K x L
+            images, captions = mirror(train_images[chosen], captions,
                                       torch.from_numpy(flips[chosen.numpy()]), swap)
             images = normalise(images.to(device), config)
             loss, cross_entropy = caption_loss(model, images, captions.to(device), vocab[PAD],
@@ -240,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             torch.nn.utils.clip_grad_norm_(model.parameters(), args.clip)
             optimizer.step()
             scheduler.step()
-            bar.update(loss=float(loss), ce=cross_entropy, lr=scheduler.get_last_lr()[0])
+            bar.update(loss=float(loss.detach()), ce=cross_entropy, lr=scheduler.get_last_lr()[0])
         trained_seconds += time.monotonic() - epoch_start
         scores = validate(model, val_images, val_records, config, index_words, 100, device)
         scores.update(epoch=epoch + 1, seconds=round(trained_seconds, 1))

@@ -33,7 +33,7 @@ import itertools
 
 import numpy as np
 
-from .scene import SceneObject, clarity, relation
+from .scene import COLOURS, SHAPES, SIZES, SceneObject, clarity, relation
 
 CAPTIONS_PER_IMAGE = 5
 CLEAR_PAIR = 0.15
@@ -46,6 +46,11 @@ RELATION_WORDS = {
 }
 INTERNAL_WORDS = {"horizontal": ["side", "by", "side"],
                   "vertical": ["one", "above", "the", "other"]}
+# Every word a caption can use, in a fixed order (the trainer's vocabulary).
+WORDS = sorted({"a", "one", "two", "another", "the", "there", "is", "are", "and"}
+               | {w for words in RELATION_WORDS.values() for w in words}
+               | {w for words in INTERNAL_WORDS.values() for w in words}
+               | set(SIZES) | set(COLOURS) | set(SHAPES) | {s + "s" for s in SHAPES})
 
 
 def captions_for(objects: list[SceneObject], rng: np.random.Generator,

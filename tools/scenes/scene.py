@@ -66,6 +66,8 @@ class SceneObject:
 
     @staticmethod
     def from_graph_entry(entry: dict) -> "SceneObject":
+        """The object of a dataset.json entry; `rgb` is its colour's base value (the jitter
+        it was drawn with is not stored)."""
         colour = entry["color"]
         return SceneObject(entry["shape"], colour, entry["size"],
                            tuple(int(v) for v in entry["box"]), COLOURS[colour])
