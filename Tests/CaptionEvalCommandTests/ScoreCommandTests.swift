@@ -67,6 +67,22 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.json"])
     }
 
+    /// Hash seeds differ between processes; the report must not depend on them.
+    @Test func reportsAreIdenticalFromRunToRun() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ScoreCommandTests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let reports = try (0..<3).map { index -> Data in
+            let path = folder.appendingPathComponent("report-\(index).json").path
+            let run = try Self.run(["score", "--results", Self.fixture("results.json"), "--references", Self.fixture("dataset_karpathy.json"),
+                                    "--report", path])
+            #expect(run.status == 0, "\(run.standardError)")
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        }
+        #expect(reports[1] == reports[0])
+        #expect(reports[2] == reports[0])
+    }
+
     @Test func notesReferenceImagesWithoutACandidate() throws {
         let run = try Self.run(["score", "--results", Self.fixture("results.json"), "--references", Self.fixture("captions.json")])
         #expect(run.status == 0)

@@ -15,6 +15,9 @@ struct CIDErScorer {
     private struct Vector {
         /// TF-IDF weight of each n-gram.
         var weights: [NGram: Double] = [:]
+        /// The n-grams of `weights` in a fixed order, so sums do not depend on the process's
+        /// hash seed (reports are then identical from run to run).
+        var ngrams: [NGram] = []
         /// Euclidean norm per order.
         var norms = [Double](repeating: 0, count: CIDErScorer.order)
         /// The toolkit's "length": the number of bigrams (it counts n-grams with index 1).
@@ -32,7 +35,9 @@ struct CIDErScorer {
         let referenceLength = log(Double(references.count))
         func vector(_ counts: [NGram: Int]) -> Vector {
             var vector = Vector()
-            for (ngram, termFrequency) in counts {
+            vector.ngrams = counts.keys.sorted(by: NGram.precedes)
+            for ngram in vector.ngrams {
+                let termFrequency = counts[ngram] ?? 0
                 let inverse = log(max(1.0, Double(documentFrequency[ngram] ?? 0)))
                 let weight = Double(termFrequency) * (referenceLength - inverse)
                 vector.weights[ngram] = weight
@@ -60,7 +65,8 @@ struct CIDErScorer {
         let delta = Double(candidate.length - reference.length)
         let penalty = exp(-(delta * delta) / (2 * sigma * sigma))
         var values = [Double](repeating: 0, count: order)
-        for (ngram, weight) in candidate.weights {
+        for ngram in candidate.ngrams {
+            let weight = candidate.weights[ngram] ?? 0
             let referenceWeight = reference.weights[ngram] ?? 0
             values[Int(ngram.order) - 1] += min(weight, referenceWeight) * referenceWeight
         }

@@ -23,6 +23,12 @@ struct NGram: Hashable, Sendable {
         hasher.combine(UInt64(UInt32(bitPattern: third)) << 32 | UInt64(UInt32(bitPattern: fourth)))
     }
 
+    /// A fixed total order (by order, then word indices), for sums that must not depend on
+    /// dictionary iteration order.
+    static func precedes(_ lhs: NGram, _ rhs: NGram) -> Bool {
+        (lhs.order, lhs.first, lhs.second, lhs.third, lhs.fourth) < (rhs.order, rhs.first, rhs.second, rhs.third, rhs.fourth)
+    }
+
     /// The largest order the toolkit's BLEU and CIDEr use.
     static let maximumOrder = 4
 
