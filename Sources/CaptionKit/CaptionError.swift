@@ -9,6 +9,8 @@ public enum CaptionError: Error, Equatable, Sendable {
     case imageTooLarge(path: String, width: Int, height: Int, limit: Int)
     /// A `.npy` or `.npz` file is malformed or uses a feature CaptionKit refuses.
     case invalidArrayFile(path: String, reason: String)
+    /// A model path that is neither a bundle folder nor a `.npz` archive.
+    case notAModelBundle(path: String, reason: String)
     /// A model bundle lacks a tensor that its configuration requires.
     case missingTensor(bundle: String, key: String, expectedShape: [Int])
     /// A model bundle holds a tensor that its configuration does not use.
@@ -39,6 +41,8 @@ extension CaptionError: CustomStringConvertible {
             return "\(path): image is \(width) x \(height) = \(width * height) pixels, more than the limit of \(limit)"
         case let .invalidArrayFile(path, reason):
             return "\(path): invalid array file: \(reason)"
+        case let .notAModelBundle(path, reason):
+            return "\(path): not a model bundle: \(reason)"
         case let .missingTensor(bundle, key, expectedShape):
             return "\(bundle): missing tensor '\(key)' (expected shape \(expectedShape))"
         case let .unexpectedTensor(bundle, key):

@@ -123,4 +123,23 @@ struct ModelBundleTests {
         }
         #expect(throws: CaptionError.self) { try ModelBundle(contentsOf: URL(fileURLWithPath: "/nonexistent/model")) }
     }
+
+    @Test("a file that is not a .npz archive is named as not a bundle, config.json with a hint")
+    func fileThatIsNoBundle() throws {
+        for (file, hint) in [("models/plain/config.json", "pass the folder that holds it"),
+                             ("scenes/example.txt", "a .npz archive")] {
+            let url = Fixtures.url(file)
+            do {
+                _ = try ModelBundle(contentsOf: url)
+                Issue.record("\(file) loaded as a bundle")
+            } catch let error as CaptionError {
+                guard case let .notAModelBundle(path, reason) = error else {
+                    Issue.record("\(file): \(error)")
+                    continue
+                }
+                #expect(path == url.path)
+                #expect(reason.contains(hint), "\(reason)")
+            }
+        }
+    }
 }
