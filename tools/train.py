@@ -2,7 +2,7 @@
 
 Run from the repository root (the full recipe, with its timings, is in weights/default/README.md):
     export CAPTIONKIT_TOOLS_VENV=/work/main/.venv-tools; PY=$(scripts/tools-venv)
-    $PY tools/scenes/generate.py --out data/scenes --train 27000 --val 500 --seed 1
+    $PY tools/scenes/generate.py --out data/scenes --train 30000 --val 500 --seed 1
     $PY tools/train.py --data data/scenes --run data/run --bundle weights/default
 
 Teacher forcing over every reference caption of each image (the image is encoded once for
@@ -43,9 +43,12 @@ from scenes.grammar import WORDS  # noqa: E402
 from scenes.progress import ProgressBar  # noqa: E402
 from scenes.scoring import score  # noqa: E402
 
-# Three max pools: a 16 x 16 grid of 8 px cells keeps small objects apart for attention;
-# the four convolutions after the last pool see 86 px, so most cells see a canvas edge.
-DEFAULT_LAYERS = [16, "M", 32, "M", 64, "M", 128, 128, 128, 128]
+# Four max pools to an 8 x 8 grid of 16 px cells, then four convolutions that see 174 px:
+# every cell sees the whole canvas and its edges, so its vector can say where it is and what
+# lies to each side, which "left of" and "above" need. (Three pools and a 16 x 16 grid, whose
+# cells see 86 px, learnt colours and shapes as well but stayed at chance on which of two
+# objects is on the left: 0.62 of held-out captions true after 46 minutes.)
+DEFAULT_LAYERS = [16, "M", 32, "M", 64, "M", 128, "M", 128, 128, 128, 128]
 # Input normalisation: no mean subtraction, so the convolutions' zero padding reads as black,
 # darker than any background, and the canvas edge is visible from the first layer (a cue
 # for absolute position, which the relations need); 0.25 brings pixels to about 0..4.
@@ -175,9 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, required=True, help="generate.py output (train + val)")
     parser.add_argument("--run", type=Path, required=True, help="checkpoints and logs go here")
     parser.add_argument("--bundle", type=Path, help="export the best model here at the end")
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--batch-size", type=int, default=32, help="images per batch")
-    parser.add_argument("--captions-per-image", type=int, default=2,
+    parser.add_argument("--captions-per-image", type=int, default=5,
                         help="references per image and epoch (of the five)")
     parser.add_argument("--lr", type=float, default=2e-3)
     parser.add_argument("--warmup", type=int, default=200, help="warm-up steps")
@@ -188,6 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--attention-dim", type=int, default=64)
     parser.add_argument("--decoder-dim", type=int, default=192)
     parser.add_argument("--train-images", type=int, help="use only the first N train images")
+    parser.add_argument("--single-object-share", type=float, default=0.33,
+                        help="keep this share of the one-object train scenes (drawn with the "
+                             "seed): they are learned first, the relations need the rest")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--resume", action="store_true", help="continue RUN/checkpoint.pt")
@@ -199,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
     args.run.mkdir(parents=True, exist_ok=True)
 
     train_records = read_dataset(args.data, "train")[:args.train_images]
+    kept = np.random.default_rng([args.seed, 3]).random(len(train_records)) < args.single_object_share
+    train_records = [r for r, keep in zip(train_records, kept) if keep or len(r.objects) > 1]
     val_records = read_dataset(args.data, "val")
     vocab = vocab_from_words(WORDS)
     index_words = index_to_word(vocab)

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+import CaptionKit
+
+/// The bundled model (weights/default) against the PyTorch reference on committed scenes:
+/// `tools/make_bundled_fixtures.py` wrote Fixtures/scenes/bundled-captions.json with the
+/// reference's beam-3 captions of example.png (the README's first command) and 20 test scenes.
+@Suite("Bundled model parity with PyTorch")
+struct BundledModelTests {
+    struct ReferenceCaption: Decodable {
+        let image: String
+        let tokens: [String]
+        let score: Float
+        let finished: Bool
+    }
+
+    struct ReferenceFile: Decodable {
+        let beamSize: Int
+        let maxLength: Int
+        let captions: [ReferenceCaption]
+    }
+
+    static func references() throws -> ReferenceFile {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try decoder.decode(ReferenceFile.self, from: Data(contentsOf: Fixtures.url("scenes/bundled-captions.json")))
+    }
+
+    @Test("weights/default captions the fixture scenes as PyTorch does")
+    func captionsMatchPyTorch() throws {
+        let references = try Self.references()
+        #expect(references.captions.count == 21)
+        let model = Fixtures.directory.deletingLastPathComponent().appendingPathComponent("weights/default")
+        let captioner = try Captioner(modelAt: model)
+        let options = DecodingOptions(beamSize: references.beamSize, maxLength: references.maxLength)
+        for expected in references.captions {
+            let caption = try captioner.caption(imageAt: Fixtures.url("scenes/" + expected.image).path, options: options)
+            #expect(caption.tokens == expected.tokens, "\(expected.image)")
+            #expect(abs(caption.score - expected.score) <= 1e-3, "\(expected.image): score \(caption.score) vs \(expected.score)")
+            #expect(caption.finished == expected.finished, "\(expected.image)")
+        }
+    }
+}

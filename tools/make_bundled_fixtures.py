@@ -1,0 +1,53 @@
+"""Writes the PyTorch reference's captions of the committed scene fixtures by the bundled model.
+
+Run from the repository root after replacing weights/default:
+    PY=$(scripts/tools-venv) && "$PY" tools/make_bundled_fixtures.py
+
+Captions Fixtures/scenes/example.png (the README's first command) and the first 20 images of
+the committed test split with weights/default through the reference model (tools/sat:
+preprocess.load_image, beam_search at beam size 3 and maximum length 50, the defaults of
+`caption`) and writes Fixtures/scenes/bundled-captions.json: for each image its file name, the
+tokens, the beam score (its float32 decimal) and whether the beam ended. The Swift test
+BundledModelTests checks that CaptionKit gives the same captions.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import torch
+
+from sat.beam_search import beam_search
+from sat.bundle import load_bundle
+from sat.jsontext import dumps, float32_value
+from sat.preprocess import load_image
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENES = ROOT / "Fixtures" / "scenes"
+IMAGES = ["example.png"] + [f"test_{index:06d}.png" for index in range(20)]
+BEAM_SIZE, MAX_LENGTH = 3, 50
+
+
+@torch.no_grad()
+def main() -> int:
+    torch.set_num_threads(1)
+    model, config, vocab = load_bundle(ROOT / "weights" / "default")
+    model.eval()
+    encoder = config["encoder"]
+    captions = []
+    for name in IMAGES:
+        image = load_image(SCENES / name, encoder["input_size"], encoder["mean"], encoder["std"])
+        annotations, _ = model.encode(image.unsqueeze(0))
+        result = beam_search(model, annotations[0], vocab, BEAM_SIZE, max_length=MAX_LENGTH)
+        captions.append({"image": name, "tokens": result["tokens"],
+                         "score": float32_value(result["score"]), "finished": result["finished"]})
+        print(f"{name}: {' '.join(result['tokens'])}")
+    document = {"model": "weights/default", "beam_size": BEAM_SIZE, "max_length": MAX_LENGTH,
+                "captions": captions}
+    (SCENES / "bundled-captions.json").write_text(dumps(document) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
