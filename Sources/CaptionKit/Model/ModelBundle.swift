@@ -18,7 +18,6 @@ public struct ModelBundle: Sendable {
     /// must be present with its shape and no other tensor may be; the vocabulary must match
     /// the decoder's output size. Each failure is a `CaptionError` naming the file or key.
     public init(contentsOf url: URL) throws {
-        try Self.checkFileIsArchive(url)
         let store = try WeightStore(contentsOf: url)
         location = store.location
         configuration = try ModelConfiguration(
@@ -41,22 +40,6 @@ public struct ModelBundle: Sendable {
         encoder = try VGGEncoder(configuration: configuration.encoder, manifest: manifest, tensor: tensor)
         decoder = try AttentionDecoder(configuration: configuration.decoder, vocabularySize: vocabulary.count, tensor: tensor)
         try store.verifyAllUsed(used, ignoring: manifest.ignoredKeys.contains)
-    }
-
-    /// A bundle given as a file must be a zip (`.npz`) archive. Anything else gets this
-    /// error rather than a report of a broken archive: `--model folder/config.json` is a
-    /// common slip, and a text file is no damaged zip.
-    private static func checkFileIsArchive(_ url: URL) throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let handle = FileHandle(forReadingAtPath: url.path) else { return }
-        defer { try? handle.close() }
-        guard (try? handle.read(upToCount: 2)) != Data("PK".utf8) else { return }
-        throw CaptionError.notAModelBundle(
-            path: url.path,
-            reason: url.lastPathComponent == "config.json"
-                ? "this is the bundle's config.json; pass the folder that holds it"
-                : "expected a folder holding config.json and the .npy tensors, or a .npz archive of them")
     }
 
     /// How errors name a file of the bundle: a path in a directory, `archive.npz [name]` in an archive.

@@ -4,9 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// A large, long-lived block of floats (a transformed weight, the encoder's scratch memory),
-/// aligned to 2 MiB and, on Linux, marked for transparent huge pages (`MADV_HUGEPAGE`, which
-/// the default `madvise` setting honours). Freed when the object goes.
+/// A block of floats aligned for the kernels that stream it. Large, long-lived blocks (a
+/// transformed weight, the encoder's scratch memory) are aligned to 2 MiB and, on Linux,
+/// marked for transparent huge pages (`MADV_HUGEPAGE`, which the default `madvise` setting
+/// honours); smaller ones (a decoder session's step buffers) are aligned to a 64-byte cache
+/// line. Freed when the object goes.
 ///
 /// A fresh allocation reaches the process as untouched pages, and the first write to each
 /// 4 KiB page is a page fault: the VGG-16 bundle's Winograd weights and encoder scratch are

@@ -51,6 +51,9 @@ public struct WeightStore: Sendable {
     }
 
     /// Opens `url` as a directory bundle when it is a directory, else as an `.npz` archive.
+    /// A file that does not start like a zip archive is `notAModelBundle` rather than a
+    /// broken archive: `--model folder/config.json` is a common slip, and a text file is no
+    /// damaged zip.
     public init(contentsOf url: URL) throws(CaptionError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -58,9 +61,18 @@ public struct WeightStore: Sendable {
         }
         if isDirectory.boolValue {
             try self.init(directory: url)
-        } else {
-            try self.init(archive: url)
+            return
         }
+        let handle = FileHandle(forReadingAtPath: url.path)
+        defer { try? handle?.close() }
+        if let handle, (try? handle.read(upToCount: 2)) != Data("PK".utf8) {
+            throw CaptionError.notAModelBundle(
+                path: url.path,
+                reason: url.lastPathComponent == "config.json"
+                    ? "this is the bundle's config.json; pass the folder that holds it"
+                    : "expected a folder holding config.json and the .npy tensors, or a .npz archive of them")
+        }
+        try self.init(archive: url)
     }
 
     /// The stored array for `key`, or `nil` when the bundle has none.
