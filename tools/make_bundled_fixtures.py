@@ -5,7 +5,7 @@ Run from the repository root after replacing weights/default:
 
 Captions Fixtures/scenes/example.png (the README's first command) and the first 20 images of
 the committed test split with weights/default through the reference model (tools/sat:
-preprocess.load_image, beam_search at beam size 3 and maximum length 50, the defaults of
+beam_search.caption_image_file at beam size 3 and maximum length 50, the defaults of
 `caption`) and writes Fixtures/scenes/bundled-captions.json: for each image its file name, the
 tokens, the beam score (its float32 decimal) and whether the beam ended. The Swift test
 BundledModelTests checks that CaptionKit gives the same captions.
@@ -18,10 +18,9 @@ from pathlib import Path
 
 import torch
 
-from sat.beam_search import beam_search
+from sat.beam_search import caption_image_file
 from sat.bundle import load_bundle
 from sat.jsontext import dumps, float32_value
-from sat.preprocess import load_image
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "Fixtures" / "scenes"
@@ -34,12 +33,9 @@ def main() -> int:
     torch.set_num_threads(1)
     model, config, vocab = load_bundle(ROOT / "weights" / "default")
     model.eval()
-    encoder = config["encoder"]
     captions = []
     for name in IMAGES:
-        image = load_image(SCENES / name, encoder["input_size"], encoder["mean"], encoder["std"])
-        annotations, _ = model.encode(image.unsqueeze(0))
-        result = beam_search(model, annotations[0], vocab, BEAM_SIZE, max_length=MAX_LENGTH)
+        result = caption_image_file(model, config, vocab, SCENES / name, BEAM_SIZE, MAX_LENGTH)
         captions.append({"image": name, "tokens": result["tokens"],
                          "score": float32_value(result["score"]), "finished": result["finished"]})
         print(f"{name}: {' '.join(result['tokens'])}")

@@ -27,6 +27,7 @@ import copy
 
 import torch
 
+from .preprocess import load_image
 from .vocab import END, START, index_to_word
 
 
@@ -121,3 +122,14 @@ def beam_search(model, annotations: torch.Tensor, vocab: dict[str, int], beam_si
         if hypothesis["score"] > best["score"]:
             best = hypothesis
     return {**best, "steps": len(best["alphas"]), "hypotheses": finished}
+
+
+@torch.no_grad()
+def caption_image_file(model, config: dict, vocab: dict[str, int], path, beam_size: int,
+                       max_length: int = 50) -> dict:
+    """beam_search's answer for one image file, through the whole pipeline as `caption` runs
+    it: preprocess.load_image with the bundle's encoder settings, the encoder, beam search."""
+    encoder = config["encoder"]
+    image = load_image(path, encoder["input_size"], encoder["mean"], encoder["std"])
+    annotations, _ = model.encode(image.unsqueeze(0))
+    return beam_search(model, annotations[0], vocab, beam_size, max_length)

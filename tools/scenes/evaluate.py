@@ -5,8 +5,8 @@ Run from the repository root:
     $PY tools/scenes/generate.py --out data/heldout --count 1000 --seed 9001 --split-name test
     $PY tools/scenes/evaluate.py --bundle weights/default --data data/heldout --beam-size 3
 
-Captions every image of the split with the reference model (tools/sat: preprocess.load_image,
-then beam_search with the given beam size, max length 50) and prints the scores of
+Captions every image of the split with the reference model (tools/sat:
+beam_search.caption_image_file with the given beam size, max length 50) and prints the scores of
 scoring.score as JSON (share of captions entirely true, object precision and recall,
 BLEU-4, ...). --report also writes every caption.
 """
@@ -22,9 +22,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sat.beam_search import beam_search  # noqa: E402
+from sat.beam_search import caption_image_file  # noqa: E402
 from sat.bundle import load_bundle  # noqa: E402
-from sat.preprocess import load_image  # noqa: E402
 from scenes import checker  # noqa: E402
 from scenes.dataset import SceneRecord, read_dataset  # noqa: E402
 from scenes.scoring import score  # noqa: E402
@@ -37,14 +36,8 @@ def caption_records(bundle: Path, records: list[SceneRecord], beam_size: int,
     torch.set_num_threads(threads)
     model, config, vocab = load_bundle(bundle)
     model.eval()
-    encoder = config["encoder"]
-    captions = []
-    for record in records:
-        image = load_image(record.path, encoder["input_size"], encoder["mean"], encoder["std"])
-        annotations, _ = model.encode(image.unsqueeze(0))
-        result = beam_search(model, annotations[0], vocab, beam_size, max_length=50)
-        captions.append(result["tokens"])
-    return captions
+    return [caption_image_file(model, config, vocab, record.path, beam_size)["tokens"]
+            for record in records]
 
 
 def main(argv: list[str] | None = None) -> int:
