@@ -1,10 +1,10 @@
 """Writes the PyTorch reference's captions of the committed scene fixtures by the bundled model.
 
-Run from the repository root after replacing weights/default:
+Run from the repository root after replacing weights/scenes:
     PY=$(scripts/tools-venv) && "$PY" tools/make_bundled_fixtures.py
 
 Captions Fixtures/scenes/example.png (the README's first command) and the first 20 images of
-the committed test split with weights/default through the reference model (tools/sat:
+the committed test split with weights/scenes through the reference model (tools/sat:
 beam_search.caption_image_file at beam size 3 and maximum length 50, the defaults of
 `caption`) and writes Fixtures/scenes/bundled-captions.json: for each image its file name, the
 tokens, the beam score (its float32 decimal) and whether the beam ended. The Swift test
@@ -39,7 +39,7 @@ def main() -> int:
         captions.append({"image": name, "tokens": result["tokens"],
                          "score": float32_value(result["score"]), "finished": result["finished"]})
         print(f"{name}: {' '.join(result['tokens'])}")
-    document = {"model": "weights/default", "beam_size": BEAM_SIZE, "max_length": MAX_LENGTH,
+    document = {"model": "weights/scenes", "beam_size": BEAM_SIZE, "max_length": MAX_LENGTH,
                 "captions": captions}
     (SCENES / "bundled-captions.json").write_text(dumps(document) + "\n", encoding="utf-8")
     return 0

@@ -1,9 +1,9 @@
 """Trains the bundled scene-captioning model (Show, Attend and Tell) and exports it as a bundle.
 
-Run from the repository root (the full recipe, with its timings, is in weights/default/README.md):
+Run from the repository root (the full recipe, with its timings, is in weights/scenes/README.md):
     export CAPTIONKIT_TOOLS_VENV=/work/main/.venv-tools; PY=$(scripts/tools-venv)
     $PY tools/scenes/generate.py --out data/scenes --train 30000 --val 500 --seed 1
-    $PY tools/train.py --data data/scenes --run data/run --bundle weights/default
+    $PY tools/train.py --data data/scenes --run data/run --bundle weights/scenes
 
 Teacher forcing over every reference caption of each image (the image is encoded once for
 its captions). Loss: cross-entropy over the real words (and <end>) plus the doubly

@@ -13,20 +13,17 @@ public final class Captioner: Sendable {
     public let bundle: ModelBundle
     /// Decodes image files (with its pixel limit).
     public let imageDecoder: ImageDecoder
+    /// Preprocessing and the convolutional encoder.
+    public let imageEncoder: ImageEncoder
     /// Resizes and normalises images for the encoder.
-    public let preprocessor: ImagePreprocessor
+    public var preprocessor: ImagePreprocessor { imageEncoder.preprocessor }
 
     /// Loads the bundle at `url` (a directory or `.npz`). Images whose header declares more
     /// than `pixelLimit` pixels are refused before decoding.
     public init(modelAt url: URL, pixelLimit: Int = ImageDecoder.defaultPixelLimit) throws {
         bundle = try ModelBundle(contentsOf: url)
         imageDecoder = ImageDecoder(pixelLimit: pixelLimit)
-        let encoder = bundle.configuration.encoder
-        do {
-            preprocessor = try ImagePreprocessor(inputSize: encoder.inputSize, mean: encoder.mean, std: encoder.std)
-        } catch let CaptionError.invalidOptions(reason) {
-            throw CaptionError.invalidConfiguration(path: bundle.location, field: "encoder", reason: reason)
-        }
+        imageEncoder = try ImageEncoder(bundle: bundle)
     }
 
     /// The caption of the image file at `path`.
@@ -57,34 +54,13 @@ public final class Captioner: Sendable {
 
     /// Runs the encoder over a batch of images (resized and normalised first).
     public func encode(_ images: [RGBImage]) -> [EncodedImage] {
-        guard !images.isEmpty else { return [] }
-        let size = bundle.configuration.encoder.inputSize
-        let planeCount = 3 * size * size
-        let batch = Tensor(shape: [images.count, 3, size, size]) { batch in
-            for (index, image) in images.enumerated() {
-                preprocessor.tensor(for: image).withUnsafeBufferPointer { input in
-                    for offset in 0..<planeCount { batch[index * planeCount + offset] = input[offset] }
-                }
-            }
-        }
-        return encode(normalizedBatch: batch)
+        imageEncoder.encode(images)
     }
 
     /// Runs the encoder over images that are already resized and normalised:
     /// `[N, 3, S, S]` with S = the configuration's `input_size`.
     public func encode(normalizedBatch batch: Tensor) -> [EncodedImage] {
-        let annotations = bundle.encoder(batch)  // N x P x C
-        let (count, positions, channels) = (annotations.shape[0], annotations.shape[1], annotations.shape[2])
-        let grid = bundle.encoder.gridSize
-        return (0..<count).map { index in
-            let image = Tensor(shape: [positions, channels]) { output in
-                annotations.withUnsafeBufferPointer { input in
-                    let start = index * positions * channels
-                    for offset in 0..<(positions * channels) { output[offset] = input[start + offset] }
-                }
-            }
-            return EncodedImage(annotations: image, gridHeight: grid.height, gridWidth: grid.width)
-        }
+        imageEncoder.encode(normalizedBatch: batch)
     }
 
     /// Searches the caption of an encoded image.
@@ -113,14 +89,4 @@ public final class Captioner: Sendable {
             gridHeight: grid.gridHeight,
             gridWidth: grid.gridWidth)
     }
-}
-
-/// An image after the encoder: its annotation vectors and the grid they cover.
-public struct EncodedImage: Sendable {
-    /// `[P, C]` annotation vectors, P = `gridHeight * gridWidth` in row-major grid order.
-    public let annotations: Tensor
-    /// Rows of the feature grid.
-    public let gridHeight: Int
-    /// Columns of the feature grid.
-    public let gridWidth: Int
 }

@@ -14,6 +14,6 @@ struct CaptionEvalCommand: ParsableCommand {
             and SPICE are not computed.
             """,
         version: "caption-eval 0.1.0",
-        subcommands: [ScoreCommand.self, RunCommand.self]
+        subcommands: [ScoreCommand.self, RunCommand.self, FeaturesCommand.self]
     )
 }

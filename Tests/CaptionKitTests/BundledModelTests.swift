@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import CaptionKit
 
-/// The bundled model (weights/default) against the PyTorch reference on committed scenes:
+/// The bundled model (weights/scenes) against the PyTorch reference on committed scenes:
 /// `tools/make_bundled_fixtures.py` wrote Fixtures/scenes/bundled-captions.json with the
 /// reference's beam-3 captions of example.png (the README's first command) and 20 test scenes.
 @Suite("Bundled model parity with PyTorch")
@@ -26,11 +26,11 @@ struct BundledModelTests {
         return try decoder.decode(ReferenceFile.self, from: Data(contentsOf: Fixtures.url("scenes/bundled-captions.json")))
     }
 
-    @Test("weights/default captions the fixture scenes as PyTorch does")
+    @Test("weights/scenes captions the fixture scenes as PyTorch does")
     func captionsMatchPyTorch() throws {
         let references = try Self.references()
         #expect(references.captions.count == 21)
-        let model = Fixtures.directory.deletingLastPathComponent().appendingPathComponent("weights/default")
+        let model = Fixtures.directory.deletingLastPathComponent().appendingPathComponent("weights/scenes")
         let captioner = try Captioner(modelAt: model)
         let options = DecodingOptions(beamSize: references.beamSize, maxLength: references.maxLength)
         for expected in references.captions {

@@ -3,7 +3,7 @@
 Run from the repository root:
     export CAPTIONKIT_TOOLS_VENV=/work/main/.venv-tools; PY=$(scripts/tools-venv)
     $PY tools/scenes/generate.py --out data/heldout --count 1000 --seed 9001 --split-name test
-    $PY tools/scenes/evaluate.py --bundle weights/default --data data/heldout --beam-size 3
+    $PY tools/scenes/evaluate.py --bundle weights/scenes --data data/heldout --beam-size 3
 
 Captions every image of the split with the reference model (tools/sat:
 beam_search.caption_image_file with the given beam size, max length 50) and prints the scores of

@@ -1,0 +1,269 @@
+"""Trains the default photo model's decoder on Flickr8k features and exports the bundle.
+
+Run from the repository root (the recipe with its timings is in weights/default/README.md):
+    D=../shared/datasets/flickr8k
+    .build/release/caption-eval features --dataset $D/Flickr8k.token.txt --split train \
+        --images $D/images --model weights/default --out data/features/train
+    (the same with --split dev --out data/features/dev)
+    PY=$(scripts/tools-venv tools/requirements-metrics.txt)
+    $PY tools/photo/train.py --dataset $D --features data/features --run data/photo-run \
+        --bundle weights/default
+
+The encoder is ImageNet VGG-16 and stays frozen: training reads the conv5_3 annotation grids
+(14 x 14 x 512) that the Swift engine computed. Vocabulary: the words of the training captions
+seen at least 5 times (tools/photo/flickr8k.py tokenises them as the evaluation does).
+
+Each batch holds B images with all five of their captions. encoder_att and the initial state
+are computed once per image; the captions are sorted by length, so that step t runs only the
+captions still going (no padding steps). Loss: cross-entropy of every word and <end>, plus the
+doubly stochastic attention penalty lambda * mean over captions and positions of
+(1 - sum_t alpha_tp)^2.
+Dropout on h before fc, Adam, gradient-norm clipping, cosine learning-rate decay. The features
+are multiplied by FEATURE_SCALE inside training (conv5_3 values reach 500); export folds that
+factor into the weights that read features (encoder_att, init_h, init_c and the context
+columns of the LSTM's weight_ih), so the bundle reads the raw features the engine computes.
+
+After every epoch: beam-3 captions of the dev split (tools/sat/beam_search.py, the reference
+the engine is tested against), BLEU-4, METEOR and CIDEr-D from pycocoevalcap on pre-tokenised
+text; RUN/checkpoint.pt (resumable with --resume) and RUN/best.pt when dev CIDEr-D improved,
+then early stopping after --patience epochs without improvement. RUN/history.json has the
+per-epoch figures and the wall time. Exports the best epoch: decoder tensors as float16,
+vocab.json and config.json into --bundle (the encoder tensors there are left alone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from photo.flickr8k import build_vocab, read_captions, read_split, tokenize  # noqa: E402
+from sat.beam_search import beam_search  # noqa: E402
+from sat.bundle import config_json, vocab_json  # noqa: E402
+from sat.model import END, PAD, START, AttentionDecoder  # noqa: E402
+from sat.vocab import index_to_word  # noqa: E402
+
+FEATURE_SCALE = 0.1
+MAX_WORDS = 30  # longer training captions (4 of 30,000) are cut
+
+
+def load_features(folder: Path, names: list[str]) -> torch.Tensor:
+    """N x P x C float16 features of `names`, in that order, from a `caption-eval features` folder."""
+    shape = json.loads((folder / "shape.json").read_text())
+    stored = (folder / "images.txt").read_text().split("\n")[:-1]
+    values = np.fromfile(folder / "features.f16", dtype="<f2")
+    values = values[:len(stored) * shape["positions"] * shape["channels"]]
+    values = values.reshape(len(stored), shape["positions"], shape["channels"])
+    row = {name: index for index, name in enumerate(stored)}
+    missing = [name for name in names if name not in row]
+    if missing:
+        raise SystemExit(f"{folder}: no features for {len(missing)} images (first: {missing[0]}); "
+                         "run caption-eval features to the end")
+    return torch.from_numpy(values[[row[name] for name in names]])
+
+
+def encode_captions(captions: list[list[str]], vocab: dict[str, int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """(ids N x (MAX_WORDS + 2) padded with <pad>, lengths N counting <start> and <end>)."""
+    ids = torch.full((len(captions), MAX_WORDS + 2), vocab[PAD], dtype=torch.int64)
+    lengths = torch.zeros(len(captions), dtype=torch.int64)
+    unknown = vocab["<unk>"]
+    for row, words in enumerate(captions):
+        tokens = [vocab[START]] + [vocab.get(word, unknown) for word in words[:MAX_WORDS]] + [vocab[END]]
+        ids[row, :len(tokens)] = torch.tensor(tokens)
+        lengths[row] = len(tokens)
+    return ids, lengths
+
+
+def batch_loss(decoder: AttentionDecoder, features: torch.Tensor, ids: torch.Tensor, lengths: torch.Tensor,
+               dropout: float, attention_penalty: float) -> tuple[torch.Tensor, int]:
+    """Loss of B images' K captions each. features B x P x C (scaled), ids B*K x L, lengths B*K
+    (caption k of image b at row b*K + k). Returns (loss, words predicted)."""
+    images = features.shape[0]
+    per_image = ids.shape[0] // images
+    projected = decoder.project(features)                     # B x P x A
+    hidden, cell = decoder.init_state(features)                # B x D
+    order = torch.argsort(lengths, descending=True, stable=True)
+    image_of = order // per_image
+    annotations, projected = features[image_of], projected[image_of]
+    hidden, cell = hidden[image_of], cell[image_of]
+    ids, decode_lengths = ids[order], lengths[order] - 1
+    steps = int(decode_lengths[0])
+    total_loss = torch.zeros(())
+    alpha_sums = torch.zeros(ids.shape[0], features.shape[1])
+    words = 0
+    for t in range(steps):
+        live = int((decode_lengths > t).sum())
+        hidden, cell, alpha = decoder._advance(annotations[:live], projected[:live], ids[:live, t],
+                                               hidden[:live], cell[:live])
+        logits = decoder.fc(F.dropout(hidden, p=dropout, training=True))
+        total_loss = total_loss + F.cross_entropy(logits, ids[:live, t + 1], reduction="sum")
+        alpha_sums = torch.cat([alpha_sums[:live] + alpha, alpha_sums[live:]])
+        words += live
+    penalty = ((1.0 - alpha_sums) ** 2).mean()
+    return total_loss / words + attention_penalty * penalty, words
+
+
+def dev_captions(decoder: AttentionDecoder, features: torch.Tensor, vocab: dict[str, int],
+                 beam_size: int) -> list[str]:
+    """Beam-search captions of every dev image (features N x P x C, scaled)."""
+    decoder.eval()
+    model = type("Reference", (), {"decoder": decoder})()
+    captions = []
+    with torch.no_grad():
+        for annotations in features:
+            answer = beam_search(model, annotations.float(), vocab, beam_size, max_length=50)
+            captions.append(" ".join(answer["tokens"]))
+    decoder.train()
+    return captions
+
+
+def dev_scores(candidates: list[str], references: list[list[str]], with_meteor: bool) -> dict[str, float]:
+    """Corpus BLEU-4, CIDEr-D (and METEOR) from pycocoevalcap on pre-tokenised text."""
+    from pycocoevalcap.bleu.bleu import Bleu
+    from pycocoevalcap.cider.cider import Cider
+    results = {index: [caption] for index, caption in enumerate(candidates)}
+    truth = {index: refs for index, refs in enumerate(references)}
+    bleu, _ = Bleu(4).compute_score(truth, results, verbose=0)
+    cider, _ = Cider().compute_score(truth, results)
+    scores = {"BLEU-4": bleu[3], "BLEU-1": bleu[0], "CIDEr-D": cider}
+    if with_meteor:
+        from pycocoevalcap.meteor.meteor import Meteor
+        scores["METEOR"], _ = Meteor().compute_score(truth, results)
+    return scores
+
+
+def export(decoder: AttentionDecoder, config: dict, vocab: dict[str, int], bundle: Path) -> None:
+    """Writes the decoder (float16, FEATURE_SCALE folded in), vocab.json and config.json."""
+    state = {key: tensor.detach().clone() for key, tensor in decoder.state_dict().items()}
+    embed = config["decoder"]["embed_dim"]
+    for key in ("attention.encoder_att.weight", "init_h.weight", "init_c.weight"):
+        state[key] *= FEATURE_SCALE
+    state["decode_step.weight_ih"][:, embed:] *= FEATURE_SCALE
+    bundle.mkdir(parents=True, exist_ok=True)
+    for key, tensor in state.items():
+        np.save(bundle / f"decoder.{key}.npy", tensor.numpy().astype(np.float16), allow_pickle=False)
+    (bundle / "vocab.json").write_text(vocab_json(vocab), encoding="utf-8")
+    (bundle / "config.json").write_text(config_json(config), encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dataset", type=Path, required=True, help="the Flickr8k folder (token file, split lists)")
+    parser.add_argument("--features", type=Path, required=True, help="folder with train/ and dev/ feature folders")
+    parser.add_argument("--run", type=Path, required=True, help="checkpoints and history go here")
+    parser.add_argument("--bundle", type=Path, required=True, help="the model folder to export into")
+    parser.add_argument("--config", type=Path, default=None, help="config.json to train for (default: BUNDLE/config.json)")
+    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--patience", type=int, default=3)
+    parser.add_argument("--batch-images", type=int, default=16)
+    parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--dropout", type=float, default=0.5)
+    parser.add_argument("--attention-penalty", type=float, default=1.0)
+    parser.add_argument("--clip", type=float, default=5.0)
+    parser.add_argument("--min-word-count", type=int, default=5)
+    parser.add_argument("--beam-size", type=int, default=3)
+    parser.add_argument("--dev-images", type=int, default=1000, help="dev images captioned after each epoch")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--resume", action="store_true")
+    parser.add_argument("--export-only", action="store_true", help="export RUN/best.pt and stop")
+    args = parser.parse_args(argv)
+
+    torch.manual_seed(args.seed)
+    torch.set_num_threads(args.threads)
+    args.run.mkdir(parents=True, exist_ok=True)
+    config = json.loads((args.config or args.bundle / "config.json").read_text())
+    captions = read_captions(args.dataset / "Flickr8k.token.txt")
+    train_names = read_split(args.dataset / "Flickr_8k.trainImages.txt")
+    dev_names = read_split(args.dataset / "Flickr_8k.devImages.txt")[:args.dev_images]
+    train_tokens = [[tokenize(caption) for caption in captions[name][:5]] for name in train_names]
+    vocab = build_vocab([words for image in train_tokens for words in image], args.min_word_count)
+    dev_references = [[" ".join(tokenize(caption)) for caption in captions[name]] for name in dev_names]
+
+    decoder = AttentionDecoder(config["decoder"], len(vocab))
+    optimizer = torch.optim.Adam(decoder.parameters(), lr=args.learning_rate)
+    history: list[dict] = []
+    start_epoch, best_cider, elapsed_before = 0, -1.0, 0.0
+    checkpoint_path, best_path = args.run / "checkpoint.pt", args.run / "best.pt"
+    if args.resume or args.export_only:
+        state = torch.load(best_path if args.export_only else checkpoint_path, weights_only=False)
+        decoder.load_state_dict(state["decoder"])
+        if args.export_only:
+            export(decoder, config, state["vocab"], args.bundle)
+            print(f"exported epoch {state['epoch']} to {args.bundle}")
+            return 0
+        optimizer.load_state_dict(state["optimizer"])
+        start_epoch, best_cider = state["epoch"], state["best_cider"]
+        history, elapsed_before = state["history"], state["elapsed"]
+        torch.set_rng_state(state["rng"])
+
+    print(f"vocabulary {len(vocab)} words; loading features", flush=True)
+    started = time.time()
+    train_features = load_features(args.features / "train", train_names)
+    dev_features = load_features(args.features / "dev", dev_names).float() * FEATURE_SCALE
+    ids, lengths = encode_captions([words for image in train_tokens for words in image], vocab)
+    per_image = 5
+    batches_per_epoch = math.ceil(len(train_names) / args.batch_images)
+    total_steps = args.epochs * batches_per_epoch
+
+    for epoch in range(start_epoch, args.epochs):
+        epoch_started = time.time()
+        permutation = torch.randperm(len(train_names))
+        running, seen = 0.0, 0
+        for batch in range(batches_per_epoch):
+            step = epoch * batches_per_epoch + batch
+            for group in optimizer.param_groups:
+                group["lr"] = args.learning_rate * 0.5 * (1 + math.cos(math.pi * step / total_steps))
+            images = permutation[batch * args.batch_images:(batch + 1) * args.batch_images]
+            rows = (images.unsqueeze(1) * per_image + torch.arange(per_image)).reshape(-1)
+            features = train_features[images].float() * FEATURE_SCALE
+            loss, _ = batch_loss(decoder, features, ids[rows], lengths[rows], args.dropout, args.attention_penalty)
+            optimizer.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(decoder.parameters(), args.clip)
+            optimizer.step()
+            running, seen = running + float(loss), seen + 1
+            if batch % 20 == 0:
+                print(f"epoch {epoch + 1} batch {batch}/{batches_per_epoch} loss {running / seen:.3f} "
+                      f"({time.time() - epoch_started:.0f} s)", flush=True)
+        train_seconds = time.time() - epoch_started
+        candidates = dev_captions(decoder, dev_features, vocab, args.beam_size)
+        scores = dev_scores(candidates, dev_references, with_meteor=True)
+        record = {"epoch": epoch + 1, "loss": running / seen, "train_s": train_seconds,
+                  "eval_s": time.time() - epoch_started - train_seconds, **scores,
+                  "examples": candidates[:5]}
+        history.append(record)
+        print(json.dumps(record), flush=True)
+        elapsed = elapsed_before + time.time() - started
+        improved = scores["CIDEr-D"] > best_cider
+        best_cider = max(best_cider, scores["CIDEr-D"])
+        state = {"decoder": decoder.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch + 1,
+                 "best_cider": best_cider, "history": history, "elapsed": elapsed, "vocab": vocab,
+                 "rng": torch.get_rng_state()}
+        if improved:
+            torch.save(state, best_path)
+        torch.save(state, checkpoint_path)
+        (args.run / "history.json").write_text(json.dumps({"epochs": history, "elapsed_s": elapsed}, indent=1))
+        best_epoch = max(history, key=lambda r: r["CIDEr-D"])["epoch"]
+        if epoch + 1 - best_epoch >= args.patience:
+            print(f"no dev CIDEr-D gain for {args.patience} epochs: stopping", flush=True)
+            break
+
+    best = torch.load(best_path, weights_only=False)
+    decoder.load_state_dict(best["decoder"])
+    export(decoder, config, vocab, args.bundle)
+    print(f"exported epoch {best['epoch']} (dev CIDEr-D {best['best_cider']:.4f}) to {args.bundle}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
