@@ -31,7 +31,7 @@ BEAM_SIZE, MAX_LENGTH = 3, 50
 @torch.no_grad()
 def main() -> int:
     torch.set_num_threads(1)
-    model, config, vocab = load_bundle(ROOT / "weights" / "default")
+    model, config, vocab = load_bundle(ROOT / "weights" / "scenes")
     model.eval()
     captions = []
     for name in IMAGES:

@@ -44,7 +44,10 @@ extension CaptionError: CustomStringConvertible {
         case let .notAModelBundle(path, reason):
             return "\(path): not a model bundle: \(reason)"
         case let .missingTensor(bundle, key, expectedShape):
-            return "\(bundle): missing tensor '\(key)' (expected shape \(expectedShape))"
+            let hint = key.hasPrefix("encoder.")
+                ? "; the photo model's ImageNet VGG-16 encoder is installed, not shipped: run scripts/setup (or python3 tools/install_vgg16.py \(bundle))"
+                : ""
+            return "\(bundle): missing tensor '\(key)' (expected shape \(expectedShape))\(hint)"
         case let .unexpectedTensor(bundle, key):
             return "\(bundle): unexpected tensor '\(key)' (not used by this configuration)"
         case let .tensorShapeMismatch(bundle, key, expected, actual):
