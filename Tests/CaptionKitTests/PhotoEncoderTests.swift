@@ -20,11 +20,11 @@ struct PhotoEncoderTests {
         #expect(encoded.gridHeight == 14 && encoded.gridWidth == 14)
         let expected = try WeightStore(directory: Fixtures.url("photos"))
             .tensor("astronaut.conv5_3", shape: [196, 512]).scalars
-        // Thirteen float32 convolutions summing up to 4,608 products each, in a different order
-        // (Winograd and blocked GEMM here, onnxruntime's kernels there): the values reach 221,
-        // and rounding grows through the layers to about 1e-5 of the largest activations.
-        // 2e-3 absolute (1e-5 of 221) plus 1e-4 relative holds with a margin; a wrong channel
-        // order or a misplaced layer gives differences of 1 to 100.
-        expectClose(encoded.annotations.scalars, expected, relativeTolerance: 1e-4, absoluteTolerance: 2e-3, "conv5_3")
+        // Thirteen float32 convolutions of up to 4,608 products each, summed in different orders
+        // (Winograd and blocked GEMM here, onnxruntime's kernels there), with values up to 221:
+        // measured, the largest difference is 1.4e-4 at a value of 205.8 (7e-7 of it). The
+        // bounds, 5e-4 plus 1e-5 of the value, leave a margin of 3 to 10 times; a wrong
+        // channel order or a misplaced layer moves values by 1 to 100.
+        expectClose(encoded.annotations.scalars, expected, relativeTolerance: 1e-5, absoluteTolerance: 5e-4, "conv5_3")
     }
 }
