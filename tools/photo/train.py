@@ -23,7 +23,7 @@ are multiplied by FEATURE_SCALE inside training (conv5_3 values reach 500); expo
 factor into the weights that read features (encoder_att, init_h, init_c and the context
 columns of the LSTM's weight_ih), so the bundle reads the raw features the engine computes.
 
-After every epoch: beam-3 captions of the dev split (tools/sat/beam_search.py, the reference
+After every epoch from --evaluate-from on: beam-3 captions of the dev split (tools/sat/beam_search.py, the reference
 the engine is tested against), BLEU-4, METEOR and CIDEr-D from pycocoevalcap on pre-tokenised
 text; RUN/checkpoint.pt (resumable with --resume) and RUN/best.pt when dev CIDEr-D improved,
 then early stopping after --patience epochs without improvement. RUN/history.json has the
@@ -162,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run", type=Path, required=True, help="checkpoints and history go here")
     parser.add_argument("--bundle", type=Path, required=True, help="the model folder to export into")
     parser.add_argument("--config", type=Path, default=None, help="config.json to train for (default: BUNDLE/config.json)")
-    parser.add_argument("--epochs", type=int, default=10)
+    parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--patience", type=int, default=3)
     parser.add_argument("--batch-images", type=int, default=16)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
@@ -172,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-word-count", type=int, default=5)
     parser.add_argument("--beam-size", type=int, default=3)
     parser.add_argument("--dev-images", type=int, default=1000, help="dev images captioned after each epoch")
+    parser.add_argument("--evaluate-from", type=int, default=5,
+                        help="first epoch whose dev scores are computed (earlier ones are never the best)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--resume", action="store_true")
@@ -236,16 +238,17 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"epoch {epoch + 1} batch {batch}/{batches_per_epoch} loss {running / seen:.3f} "
                       f"({time.time() - epoch_started:.0f} s)", flush=True)
         train_seconds = time.time() - epoch_started
-        candidates = dev_captions(decoder, dev_features, vocab, args.beam_size)
-        scores = dev_scores(candidates, dev_references, with_meteor=True)
-        record = {"epoch": epoch + 1, "loss": running / seen, "train_s": train_seconds,
-                  "eval_s": time.time() - epoch_started - train_seconds, **scores,
-                  "examples": candidates[:5]}
+        record = {"epoch": epoch + 1, "loss": running / seen, "train_s": train_seconds}
+        improved = False
+        if epoch + 1 >= args.evaluate_from:
+            candidates = dev_captions(decoder, dev_features, vocab, args.beam_size)
+            scores = dev_scores(candidates, dev_references, with_meteor=True)
+            record.update(eval_s=time.time() - epoch_started - train_seconds, **scores, examples=candidates[:5])
+            improved = scores["CIDEr-D"] > best_cider
+            best_cider = max(best_cider, scores["CIDEr-D"])
         history.append(record)
         print(json.dumps(record), flush=True)
         elapsed = elapsed_before + time.time() - started
-        improved = scores["CIDEr-D"] > best_cider
-        best_cider = max(best_cider, scores["CIDEr-D"])
         state = {"decoder": decoder.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch + 1,
                  "best_cider": best_cider, "history": history, "elapsed": elapsed, "vocab": vocab,
                  "rng": torch.get_rng_state()}
@@ -253,9 +256,10 @@ def main(argv: list[str] | None = None) -> int:
             torch.save(state, best_path)
         torch.save(state, checkpoint_path)
         (args.run / "history.json").write_text(json.dumps({"epochs": history, "elapsed_s": elapsed}, indent=1))
-        best_epoch = max(history, key=lambda r: r["CIDEr-D"])["epoch"]
-        if epoch + 1 - best_epoch >= args.patience:
-            print(f"no dev CIDEr-D gain for {args.patience} epochs: stopping", flush=True)
+        scored = [r for r in history if "CIDEr-D" in r]
+        best_epoch = max(scored, key=lambda r: r["CIDEr-D"])["epoch"] if scored else epoch + 1
+        if sum(r["epoch"] > best_epoch for r in scored) >= args.patience:
+            print(f"no dev CIDEr-D gain in {args.patience} scored epochs: stopping", flush=True)
             break
 
     best = torch.load(best_path, weights_only=False)
