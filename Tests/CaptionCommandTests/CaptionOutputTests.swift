@@ -56,7 +56,7 @@ import Testing
         #expect(result.status == 0)
         #expect(result.outputLines.count == 2)
         for (line, image) in zip(result.outputLines, images) {
-            // Keys in DESIGN.md's order, with its spacing.
+            // Keys in docs/specification.md's order, with its spacing.
             #expect(line.hasPrefix("{\"image\": \""))
             let keys = ["\"image\": ", ", \"caption\": ", ", \"tokens\": [", ", \"score\": "]
             let positions = keys.compactMap { line.range(of: $0)?.lowerBound }

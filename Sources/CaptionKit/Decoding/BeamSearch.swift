@@ -1,4 +1,4 @@
-/// Beam search over a `StepDecoder`, exactly as DESIGN.md ("The computation", step 5) states:
+/// Beam search over a `StepDecoder`, exactly as docs/specification.md ("The computation", step 5) states:
 /// every hypothesis starts at `<start>` with score 0 and the score is the sum of
 /// log-probabilities; the first step expands the single start beam; each step keeps the K best
 /// (beam, word) continuations of all live beams (K = beam size minus finished hypotheses; ties

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How captions are searched. The defaults reproduce the PyTorch reference beam search
-/// (DESIGN.md, "The computation", step 5) with beam size 3.
+/// (docs/specification.md, "The computation", step 5) with beam size 3.
 public struct DecodingOptions: Sendable, Equatable {
     /// How finished hypotheses of different lengths are compared when choosing the answer.
     public enum LengthPenalty: Sendable, Equatable {
