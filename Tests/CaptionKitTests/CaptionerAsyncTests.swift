@@ -45,7 +45,8 @@ import Testing
             await #expect(throws: CancellationError.self) { try await task.value }
             let elapsed = clock.now - start
             let uncancelled = stepTime * 50_000
-            #expect(elapsed < .seconds(2) && elapsed * 5 < uncancelled, "stopped after \(elapsed), a full run takes \(uncancelled)")
+            // Relative, not absolute: both times stretch alike when the machine is busy.
+            #expect(elapsed * 4 < uncancelled, "stopped after \(elapsed), a full run takes \(uncancelled)")
         }
     }
 
