@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 let package = Package(
@@ -92,3 +93,9 @@ let package = Package(
         ),
     ]
 )
+
+// The DocC plugin, only when scripts/docs builds the API reference: the everyday build and
+// tests neither resolve nor compile it.
+if ProcessInfo.processInfo.environment["CAPTIONKIT_DOCC"] == "1" {
+    package.dependencies.append(.package(url: "https://github.com/swiftlang/swift-docc-plugin", exact: "1.5.0"))
+}

@@ -1,4 +1,4 @@
-"""Parity at full size (issue 4, item 6): the Swift engine against the PyTorch reference on the
+"""Parity at full size the Swift engine against the PyTorch reference on the
 random VGG-16-sized bundle (224 x 224, pool 14, 512-wide decoder, 9,490 words).
 
 Run from the repository root:

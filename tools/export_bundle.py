@@ -15,7 +15,7 @@ The checkpoint holds an encoder and a decoder, as either
 optionally wrapped in {"state_dict": ...} / {"model": ...} and with DataParallel "module."
 prefixes. Encoder keys are torchvision VGG `features` keys ("{i}.weight", "features.{i}.weight",
 "encoder.features.{i}.weight"; a full VGG's "classifier.*" keys are skipped); decoder keys are
-DESIGN.md's names ("attention.encoder_att.weight", ..., "fc.bias"), optionally "decoder."-prefixed.
+docs/specification.md's names ("attention.encoder_att.weight", ..., "fc.bias"), optionally "decoder."-prefixed.
 
 Inferred from the tensors: `layers` (convolution widths; a gap in the module indices is a max
 pool), `batch_norm` (running_mean present), embed/attention/decoder/encoder dims, `gate`
@@ -135,12 +135,12 @@ def infer_layers(modules: dict[int, dict[str, torch.Tensor]]) -> tuple[list, boo
 
 
 def decoder_arrays(state: dict[str, torch.Tensor]) -> dict[str, np.ndarray]:
-    """Decoder tensors under their bundle names ("decoder." + DESIGN.md name)."""
+    """Decoder tensors under their bundle names ("decoder." + docs/specification.md name)."""
     arrays = {}
     for key, tensor in state.items():
         name = strip(key, "decoder.")
         if name.rsplit(".", 1)[0] not in DECODER_NAMES:
-            raise ExportError(f"decoder tensor {key}: not one of DESIGN.md's decoder names")
+            raise ExportError(f"decoder tensor {key}: not one of docs/specification.md's decoder names")
         arrays[f"decoder.{name}"] = tensor.detach().cpu().numpy()
     return arrays
 

@@ -15,7 +15,7 @@ Writes Fixtures/images/ (replacing what is there):
   - for each image, `<name>.rgb`: the reference decode as raw uint8 height x width x 3
     (Pillow: Image.open, ImageOps.exif_transpose for JPEG, convert("RGB")). For 16-bit
     greyscale PNGs Pillow clips instead of scaling ("I;16" -> "RGB"), so their reference is
-    the high byte of each sample, computed here (DESIGN.md: 16-bit is scaled);
+    the high byte of each sample, computed here (docs/specification.md: 16-bit is scaled);
   - resize references `resize_<source>_<W>x<H>.rgb`: Pillow's
     Image.resize((W, H), Image.BILINEAR) of the decoded sources, shrinking and growing by
     non-integer factors, one axis at a time and both;

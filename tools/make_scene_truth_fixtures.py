@@ -30,7 +30,7 @@ statements (`A <relation> B` and `two ... side by side` / `one above the other`)
 `relations_held` how many of them hold under the best consistent assignment: an injective,
 possibly partial map from mentioned objects to scene objects with their colour, shape and size
 that first matches as many mentioned objects as possible, then makes as many statements hold as
-possible (a statement holds when every object it names is assigned and issue 6's box-centre
+possible (a statement holds when every object it names is assigned and the scene domain's box-centre
 rule holds for every pair it names). Both are 0 for an ungrammatical caption. This script finds
 that assignment by brute force over every map and checks it against the checker: its matched
 count must equal checker.matched_objects, and the caption must be entirely true exactly when

@@ -81,7 +81,7 @@ def caption_loss(model: ShowAttendTell, images: torch.Tensor, captions: torch.Te
                  pad: int, penalty: float) -> tuple[torch.Tensor, float]:
     """images B x 3 x S x S (normalised), captions B x K x L -> (loss, cross-entropy).
 
-    Teacher forcing through the decoder's public `step` (DESIGN.md step 4). Each image is
+    Teacher forcing through the decoder's public `step` (docs/specification.md step 4). Each image is
     encoded, projected by encoder_att and turned into (h0, c0) once for its K captions. The
     B*K captions run longest first and step t only runs the captions still going at t (as
     SAT's trainer does), so no time goes into padding."""
@@ -115,7 +115,7 @@ def caption_loss(model: ShowAttendTell, images: torch.Tensor, captions: torch.Te
 @torch.no_grad()
 def greedy_captions(model: ShowAttendTell, images: torch.Tensor, words: list[str],
                     max_length: int) -> list[list[str]]:
-    """Batched greedy decoding (beam 1 of DESIGN.md step 5): images B x 3 x S x S normalised."""
+    """Batched greedy decoding (beam 1 of docs/specification.md step 5): images B x 3 x S x S normalised."""
     annotations, _ = model.encode(images)
     projected = model.decoder.project(annotations)
     hidden, cell = model.decoder.init_state(annotations)

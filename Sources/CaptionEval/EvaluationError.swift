@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every error CaptionEval throws. Each case names the file (and where it helps, the line,
 /// column, entry or image) and the reason, so its description is one line a person can act on.
 public enum EvaluationError: Error, Equatable, Sendable {
@@ -56,4 +58,10 @@ extension EvaluationError: CustomStringConvertible {
             return "\(path): cannot write: \(reason)"
         }
     }
+}
+
+extension EvaluationError: LocalizedError {
+    /// The same line as `description`, so that `error.localizedDescription` names the file
+    /// and the reason instead of Foundation's generic "The operation could not be completed".
+    public var errorDescription: String? { description }
 }

@@ -33,11 +33,19 @@ enum FileContents {
 
     /// Writes `text` to `path` atomically: to a temporary file in the same folder, then renamed
     /// over the target, so a reader never sees half a file.
+    /// (Foundation's `.atomic` option is not used: on Linux it stages the file in a
+    /// `TemporaryDirectory.*` folder under /tmp that it never removes.)
     static func writeAtomically(_ text: String, to path: String) throws(EvaluationError) {
+        let staging = "\(path).partial-\(getpid())"
         do {
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: staging))
         } catch {
             throw .unwritableFile(path: path, reason: (error as NSError).localizedDescription)
+        }
+        guard rename(staging, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(staging)
+            throw .unwritableFile(path: path, reason: reason)
         }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every error CaptionKit throws. Each case carries what a user needs to fix the problem:
 /// the file, the tensor or field name, the expected and actual values, and the reason.
 public enum CaptionError: Error, Equatable, Sendable {
@@ -25,6 +27,9 @@ public enum CaptionError: Error, Equatable, Sendable {
     case invalidOptions(reason: String)
     /// A file could not be written (attention pictures, `.npy` output).
     case unwritableFile(path: String, reason: String)
+    /// Raw pixels handed to `RGBImage` do not describe an image: an empty size, a row stride
+    /// shorter than a row, or a byte count that does not match.
+    case invalidPixels(reason: String)
     /// No model bundle was named and none was found where `ModelLocator` looks by default.
     case modelNotFound(workingDirectory: String, executablePath: String?)
 }
@@ -60,10 +65,19 @@ extension CaptionError: CustomStringConvertible {
             return "invalid options: \(reason)"
         case let .unwritableFile(path, reason):
             return "\(path): cannot write: \(reason)"
+        case let .invalidPixels(reason):
+            return "pixel buffer: \(reason)"
         case let .modelNotFound(workingDirectory, executablePath):
-            return "no model found: pass --model DIR, set \(ModelLocator.environmentVariable), or run from a CaptionKit "
-                + "checkout (looked for \(ModelLocator.bundledModelPath)/config.json in \(workingDirectory) and above "
-                + "\(executablePath ?? "the executable"))"
+            return "no model found: pass --model DIR, set \(ModelLocator.environmentVariable), run scripts/install-model "
+                + "in a CaptionKit checkout, or run from one (looked for \(ModelLocator.bundledModelPath)/config.json in "
+                + "\(workingDirectory) and above \(executablePath ?? "the executable"), and in the model cache "
+                + "$\(ModelLocator.cacheEnvironmentVariable)/\(ModelLocator.cachedModelPath))"
         }
     }
+}
+
+extension CaptionError: LocalizedError {
+    /// The same line as `description`, so that `error.localizedDescription` names the file
+    /// and the reason instead of Foundation's generic "The operation could not be completed".
+    public var errorDescription: String? { description }
 }

@@ -4,10 +4,18 @@ import Foundation
 /// from any number of threads.
 ///
 /// ```swift
-/// let captioner = try Captioner(modelAt: URL(fileURLWithPath: "weights/default"))
-/// let caption = try captioner.caption(imageAt: "photo.jpg")
-/// print(caption.text)
+/// import CaptionKit
+/// import Foundation
+///
+/// func describe(photo: String) throws -> String {
+///     let captioner = try Captioner(modelAt: Captioner.defaultModelURL())
+///     return try captioner.caption(imageAt: photo).text
+/// }
 /// ```
+///
+/// Every call that takes caller input throws `CaptionError` (never traps); the `async`
+/// variants run on a thread of their own and stop with `CancellationError` when their task
+/// is cancelled.
 public final class Captioner: Sendable {
     /// The loaded model.
     public let bundle: ModelBundle
@@ -35,6 +43,19 @@ public final class Captioner: Sendable {
     public func caption(_ image: RGBImage, options: DecodingOptions = DecodingOptions()) throws -> Caption {
         try options.validate()
         return describe(encode([image])[0], options: options)
+    }
+
+    /// The caption of a decoded image, stopping with `CancellationError` when `cancellation`
+    /// is set (checked before encoding and before every decoder step).
+    /// - Precondition: `options` are valid.
+    func caption(_ image: RGBImage, options: DecodingOptions, cancellation: CancellationFlag) throws -> Caption {
+        try cancellation.check()
+        let encoded = encode([image])[0]
+        try cancellation.check()
+        guard let caption = describe(encoded, options: options, stoppingWhen: { cancellation.isCancelled }) else {
+            throw CancellationError()
+        }
+        return caption
     }
 
     /// Captions of several decoded images, in input order. Each image is one job of
@@ -66,26 +87,41 @@ public final class Captioner: Sendable {
     /// Searches the caption of an encoded image.
     /// - Precondition: `options` are valid (`DecodingOptions.validate()`).
     public func describe(_ image: EncodedImage, options: DecodingOptions) -> Caption {
+        // Never nil: the search is only stopped when asked to.
+        describe(image, options: options, stoppingWhen: { false })
+            ?? Caption(tokens: [], tokenIndices: [], score: 0, finished: false, attention: [],
+                       gridHeight: image.gridHeight, gridWidth: image.gridWidth)
+    }
+
+    /// `describe(_:options:)` that asks `isCancelled` before every decoder step; nil when it
+    /// answered true.
+    func describe(_ image: EncodedImage, options: DecodingOptions, stoppingWhen isCancelled: () -> Bool) -> Caption? {
         let vocabulary = bundle.vocabulary
         let search = BeamSearch(options: options, startIndex: vocabulary.startIndex,
                                 endIndex: vocabulary.endIndex, unknownIndex: vocabulary.unknownIndex)
         var session = bundle.decoder.session(annotations: image.annotations, beamCapacity: options.beamSize)
-        let ranked = search.search(&session).map { hypothesis in
-            caption(from: hypothesis, grid: image)
+        guard let hypotheses = search.search(&session, stoppingWhen: isCancelled), !hypotheses.isEmpty else {
+            return nil
         }
+        let ranked = hypotheses.map { caption(from: $0, grid: image) }
         var best = ranked[0]
         best.alternatives = Array(ranked.dropFirst())
         return best
     }
 
+    /// The caption of one hypothesis. `<start>`, `<end>` and `<pad>` are left out of the
+    /// words (with their attention rows), as PyTorch captioning code leaves them out of what
+    /// it prints; the score still counts every emitted word.
     private func caption(from hypothesis: BeamSearch.Hypothesis, grid: EncodedImage) -> Caption {
-        let words = hypothesis.finished ? Array(hypothesis.tokens.dropLast()) : hypothesis.tokens
+        let vocabulary = bundle.vocabulary
+        let hidden: Set<Int> = [vocabulary.startIndex, vocabulary.endIndex, vocabulary.padIndex]
+        let kept = zip(hypothesis.tokens, hypothesis.attention).filter { !hidden.contains($0.0) }
         return Caption(
-            tokens: words.map { bundle.vocabulary.words[$0] },
-            tokenIndices: words,
+            tokens: kept.map { vocabulary.words[$0.0] },
+            tokenIndices: kept.map(\.0),
             score: hypothesis.score,
             finished: hypothesis.finished,
-            attention: Array(hypothesis.attention.prefix(words.count)),
+            attention: kept.map(\.1),
             gridHeight: grid.gridHeight,
             gridWidth: grid.gridWidth)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `caption-eval`: dataset evaluation of image captions. Subcommands: `score` (score a results
 /// file against reference captions) and `run` (caption a dataset's images with a model, then
@@ -16,4 +17,23 @@ struct CaptionEvalCommand: ParsableCommand {
         version: "caption-eval 0.1.0",
         subcommands: [ScoreCommand.self, RunCommand.self, FeaturesCommand.self]
     )
+
+    /// Parses and runs. A usage error is one line, `caption-eval: MESSAGE (see 'caption-eval
+    /// SUBCOMMAND --help')` on standard error with status 64, as the `caption` command does;
+    /// help, version and the subcommands' own failures go through ArgumentParser as usual.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            let subcommand = configuration.subcommands.map { $0._commandName }.first { $0 == arguments.first }
+            let help = ["caption-eval", subcommand, "--help"].compactMap { $0 }.joined(separator: " ")
+            let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "usage error"
+            FileHandle.standardError.write(Data("caption-eval: \(message) (see '\(help)')\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

@@ -50,4 +50,14 @@ enum DatasetSelection {
             try evaluation.writeReport(to: reportPath)
         }
     }
+
+    /// The one-line message for `error`; an image without references is said to be missing
+    /// from the selected split or list, which is usually why (results of another split).
+    static func message(for error: EvaluationError, references: String, split: String?, splitFile: String?) -> String {
+        guard case let .imageWithoutReferences(path, imageID) = error else { return error.description }
+        let selection = [split.map { "split '\($0)'" }, splitFile.map { "the list \($0)" }].compactMap { $0 }
+        guard !selection.isEmpty else { return error.description }
+        return "\(path): image \(imageID) has no reference captions in \(selection.joined(separator: " and ")) of \(references)"
+            + " (were the results made from another split?)"
+    }
 }

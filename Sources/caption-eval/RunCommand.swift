@@ -104,6 +104,10 @@ struct RunCommand: ParsableCommand {
         let complete: Bool
         do {
             complete = try captionAndScore()
+        } catch let error as EvaluationError {
+            let message = DatasetSelection.message(for: error, references: dataset, split: split, splitFile: nil)
+            FileHandle.standardError.write(Data("caption-eval: \(message)\n".utf8))
+            throw ExitCode.failure
         } catch {
             FileHandle.standardError.write(Data("caption-eval: \(error)\n".utf8))
             throw ExitCode.failure
@@ -116,6 +120,7 @@ struct RunCommand: ParsableCommand {
     /// Captions what the journal lacks, writes the results and scores them; returns whether
     /// every image of the selection has a caption.
     private func captionAndScore() throws -> Bool {
+        try Self.checkFolder(images)
         let split = try DatasetSelection.read(path: dataset, format: format, split: split, splitFile: nil, defaultSplit: "test")
         let selection = limit.map { limit in
             ReferenceDataset(path: split.path, format: split.format, images: Array(split.images.prefix(limit)))
@@ -155,6 +160,21 @@ struct RunCommand: ParsableCommand {
         }
         try DatasetSelection.score(CandidateResults(path: out, entries: entries), against: selection, reportPath: report)
         return complete
+    }
+
+    /// Refuses an `--images` folder that is missing, not a folder or unreadable, before
+    /// anything is read or written (one message instead of one per image).
+    static func checkFolder(_ path: String) throws(EvaluationError) {
+        var information = stat()
+        guard stat(path, &information) == 0 else {
+            throw .unreadableFile(path: path, reason: "the --images folder: \(String(cString: strerror(errno)))")
+        }
+        guard (information.st_mode & S_IFMT) == S_IFDIR else {
+            throw .unreadableFile(path: path, reason: "the --images value is not a folder")
+        }
+        guard access(path, R_OK | X_OK) == 0 else {
+            throw .unreadableFile(path: path, reason: "the --images folder: \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Captions `images` over worker threads, journaling each caption as it comes in dataset

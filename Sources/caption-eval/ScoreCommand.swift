@@ -61,7 +61,10 @@ struct ScoreCommand: ParsableCommand {
             let dataset = try DatasetSelection.read(path: references, format: format, split: split, splitFile: splitFile)
             try DatasetSelection.score(try CandidateResults.read(path: results), against: dataset, reportPath: report)
         } catch {
-            FileHandle.standardError.write(Data("caption-eval: \(error)\n".utf8))
+            let message = (error as? EvaluationError).map {
+                DatasetSelection.message(for: $0, references: references, split: split, splitFile: splitFile)
+            } ?? "\(error)"
+            FileHandle.standardError.write(Data("caption-eval: \(message)\n".utf8))
             throw ExitCode.failure
         }
     }

@@ -14,11 +14,14 @@ struct CaptionCommand: ParsableCommand {
             input order, each as soon as it is ready.
 
             Output: the caption alone for a single image file; IMAGE<TAB>CAPTION lines otherwise. \
-            With --n-best N, each is followed by the N best captions found, best first, as \
-            lines '  #RANK SCORE<TAB>CAPTION'. With --json, one JSON object per line: \
-            {"image": PATH, "caption": "...", "tokens": [...], "score": -1.23}, plus an \
-            "alternatives" array of {"caption", "tokens", "score"} objects with --n-best. \
-            Scores are beam scores (sums of log-probabilities).
+            A caption cut off at --max-length before it ended ends in '…'. With --n-best N, \
+            each is followed by the N best captions found, best first, as lines \
+            '  #RANK SCORE<TAB>CAPTION'. With --json, one JSON object per line: \
+            {"image": PATH, "caption": "...", "tokens": [...], "score": -1.23}, plus \
+            "finished": false for a cut-off caption, plus with --n-best N an "n_best" array \
+            of the same N {"caption", "tokens", "score"} objects, best first. Scores are beam \
+            scores (sums of log-probabilities); the words <start>, <end> and <pad> are never \
+            printed, and leaving them out does not change a score.
 
             The model is --model, else $CAPTIONKIT_MODEL, else weights/default in the working \
             directory, else weights/default in the CaptionKit checkout the executable was built in.
@@ -44,10 +47,12 @@ struct CaptionCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model bundle: a directory or .npz file.", valueName: "dir|file.npz"))
     var model: String?
 
-    @Option(help: ArgumentHelp("Beams kept during the search (1 = greedy).", valueName: "k"))
+    // `.unconditional`: a negative number is the option's value (then refused by
+    // validation with the range), not taken for an unknown flag.
+    @Option(parsing: .unconditional, help: ArgumentHelp("Beams kept during the search (1 = greedy).", valueName: "k"))
     var beamSize: Int = 3
 
-    @Option(help: ArgumentHelp("Most words per caption, <end> included.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Most words per caption, <end> included.", valueName: "n"))
     var maxLength: Int = 50
 
     @Option(help: ArgumentHelp(
@@ -55,13 +60,13 @@ struct CaptionCommand: ParsableCommand {
             + "wu or wu:ALPHA (GNMT, alpha 0.7 by default).", valueName: "none|avg|wu[:alpha]"))
     var lengthPenalty = LengthPenaltyArgument(.none)
 
-    @Option(name: .customLong("n-best"), help: ArgumentHelp("Print the N best captions with their scores.", valueName: "n"))
+    @Option(name: .customLong("n-best"), parsing: .unconditional, help: ArgumentHelp("Print the N best captions with their scores.", valueName: "n"))
     var nBest: Int = 1
 
     @Flag(help: "Print JSON Lines instead of text.")
     var json = false
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Threads to use (default: every core): all of them for a single image file; otherwise this many "
             + "images at once, one thread each.", valueName: "n"))
     var threads: Int?

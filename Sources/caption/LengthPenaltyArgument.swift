@@ -14,7 +14,8 @@ struct LengthPenaltyArgument: ExpressibleByArgument, Sendable {
         self.penalty = penalty
     }
 
-    /// Parses `none`, `avg`, `wu` or `wu:ALPHA` (ALPHA a non-negative decimal number).
+    /// Parses `none`, `avg`, `wu` or `wu:ALPHA` (ALPHA a decimal number). A negative or
+    /// non-finite ALPHA parses, so that validation can say what is wrong with it.
     init?(argument: String) {
         switch argument {
         case "none":
@@ -24,7 +25,7 @@ struct LengthPenaltyArgument: ExpressibleByArgument, Sendable {
         case "wu":
             penalty = .wu(alpha: LengthPenaltyArgument.defaultWuAlpha)
         default:
-            guard argument.hasPrefix("wu:"), let alpha = Float(argument.dropFirst(3)), alpha >= 0, alpha.isFinite else {
+            guard argument.hasPrefix("wu:"), let alpha = Float(argument.dropFirst(3)) else {
                 return nil
             }
             penalty = .wu(alpha: alpha)

@@ -2,18 +2,24 @@ import CaptionEval
 import CaptionKit
 import Foundation
 
-/// The text the command prints for a caption (DESIGN.md, "The `caption` command").
+/// The text the command prints for a caption.
 ///
 /// Plain: the caption alone when the command names a single image, `image<TAB>caption`
-/// otherwise. With `--n-best N` (N > 1) that line is followed by one line per caption found,
-/// best first: `  #K SCORE<TAB>caption` (two spaces, rank, score with 4 decimals, tab).
+/// otherwise; a caption cut off at `--max-length` (not finished with `<end>`) ends in `…`.
+/// With `--n-best N` (N > 1) that line is followed by one line per caption found, best
+/// first: `  #K SCORE<TAB>caption` (two spaces, rank, score with 4 decimals, tab).
 ///
 /// JSON Lines (`--json`): one object per image, keys in this order:
-/// `{"image": PATH, "caption": "...", "tokens": [...], "score": -1.23}`, plus
-/// `"alternatives": [{"caption": ..., "tokens": [...], "score": ...}, ...]` (the other
-/// captions, best first) with `--n-best` N > 1. Scores are the raw beam scores, written as
-/// the shortest decimal that reads back as the same float32.
+/// `{"image": PATH, "caption": "...", "tokens": [...], "score": -1.23}`, then
+/// `"finished": false` for a caption cut off at `--max-length`, then with `--n-best` N > 1
+/// `"n_best": [{"caption": ..., "tokens": [...], "score": ...}, ...]`: all N captions, best
+/// first (the first is the top-level caption again), the same N as the plain output lists.
+/// Scores are the raw beam scores, written as the shortest decimal that reads back as the
+/// same float32.
 struct OutputFormatter: Sendable {
+    /// What ends the text of a caption cut off at `--max-length`.
+    static let unfinishedMark = "…"
+
     /// Whether to print JSON Lines.
     let json: Bool
     /// Whether plain lines start with the image path.
@@ -27,28 +33,36 @@ struct OutputFormatter: Sendable {
     }
 
     private func plainLines(for caption: Caption, imagePath: String) -> String {
-        var text = showsImagePath ? "\(imagePath)\t\(caption.text)\n" : "\(caption.text)\n"
+        let words = OutputFormatter.plainText(of: caption)
+        var text = showsImagePath ? "\(imagePath)\t\(words)\n" : "\(words)\n"
         if showsAlternatives {
             for (rank, entry) in ([caption] + caption.alternatives).enumerated() {
-                text += "  #\(rank + 1) \(String(format: "%.4f", entry.score))\t\(entry.text)\n"
+                text += "  #\(rank + 1) \(String(format: "%.4f", entry.score))\t\(OutputFormatter.plainText(of: entry))\n"
             }
         }
         return text
     }
 
+    /// The caption's words, with `…` after a caption that did not finish.
+    static func plainText(of caption: Caption) -> String {
+        caption.finished ? caption.text : caption.text + unfinishedMark
+    }
+
     private func jsonLine(for caption: Caption, imagePath: String) -> String {
         var fields = ["\"image\": \(OutputFormatter.jsonString(imagePath))", OutputFormatter.jsonFields(of: caption)]
         if showsAlternatives {
-            let alternatives = caption.alternatives.map { "{\(OutputFormatter.jsonFields(of: $0))}" }
-            fields.append("\"alternatives\": [\(alternatives.joined(separator: ", "))]")
+            let ranked = ([caption] + caption.alternatives).map { "{\(OutputFormatter.jsonFields(of: $0))}" }
+            fields.append("\"n_best\": [\(ranked.joined(separator: ", "))]")
         }
         return "{\(fields.joined(separator: ", "))}\n"
     }
 
-    /// `"caption": ..., "tokens": [...], "score": ...` of one caption.
+    /// `"caption": ..., "tokens": [...], "score": ...` of one caption, and `"finished": false`
+    /// when it was cut off.
     private static func jsonFields(of caption: Caption) -> String {
         let tokens = caption.tokens.map(jsonString).joined(separator: ", ")
-        return "\"caption\": \(jsonString(caption.text)), \"tokens\": [\(tokens)], \"score\": \(jsonNumber(caption.score))"
+        let fields = "\"caption\": \(jsonString(caption.text)), \"tokens\": [\(tokens)], \"score\": \(jsonNumber(caption.score))"
+        return caption.finished ? fields : fields + ", \"finished\": false"
     }
 
     /// A JSON number: the shortest round-trip decimal of `value`; `null` if not finite.

@@ -45,6 +45,7 @@ import Testing
     @Test func writesAReportWithEveryImagesScores() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ScoreCommandTests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
         let reportPath = folder.appendingPathComponent("report.json").path
         let run = try Self.run(["score", "--results", Self.fixture("results-string-ids.json"), "--references", Self.fixture("Flickr8k.token.txt"),
                                 "--split", "test", "--report", reportPath])

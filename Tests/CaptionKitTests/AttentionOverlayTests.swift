@@ -65,7 +65,7 @@ private func caption(words: [String], grid: Int, cells: [Int]? = nil) -> Caption
 
     @Test func renderedPictureHasThePlainImageThenOneHeatPanelPerWord() throws {
         let overlay = AttentionOverlay(panelSize: 24, maximumColumns: 2, font: BitmapFont(scale: 1))
-        let image = RGBImage(width: 24, height: 24, pixels: Array(repeating: [UInt8]([100, 150, 200]), count: 24 * 24).flatMap { $0 })
+        let image = try RGBImage(width: 24, height: 24, pixels: Array(repeating: [UInt8]([100, 150, 200]), count: 24 * 24).flatMap { $0 })
         // Grid 2 x 2; the first word looks at the top-left cell, the second at the bottom-right.
         let described = caption(words: ["up", "down"], grid: 2, cells: [0, 3])
         let picture = overlay.render(image, caption: described)
@@ -98,10 +98,10 @@ private func caption(words: [String], grid: Int, cells: [Int]? = nil) -> Caption
         #expect(pixel(8, secondRowTop) == [20, 30, 40])
     }
 
-    @Test func labelsAreWrittenUnderTheirPanels() {
+    @Test func labelsAreWrittenUnderTheirPanels() throws {
         let overlay = AttentionOverlay(panelSize: 40, maximumColumns: 3, font: BitmapFont(scale: 1))
         let described = caption(words: ["I"], grid: 1)
-        let picture = overlay.render(RGBImage(width: 1, height: 1, pixels: [0, 0, 0]), caption: described)
+        let picture = overlay.render(try RGBImage(width: 1, height: 1, pixels: [0, 0, 0]), caption: described)
         let layout = overlay.layout(for: described)
         // The label rows are white except the dark ink of the glyphs.
         let labelTop = 8 + 40 + AttentionOverlay.labelGap

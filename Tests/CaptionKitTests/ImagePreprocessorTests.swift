@@ -32,7 +32,7 @@ struct ImagePreprocessorTests {
 
     @Test("the tensor is planar: channel, then row, then column")
     func layout() throws {
-        let image = RGBImage(width: 2, height: 1, pixels: [0, 51, 102, 153, 204, 255])
+        let image = try RGBImage(width: 2, height: 1, pixels: [0, 51, 102, 153, 204, 255])
         let preprocessor = try ImagePreprocessor(inputSize: 2, mean: [0, 0, 0], std: [1, 1, 1])
         #expect(preprocessor.normalized(image).scalars == [0, 153, 51, 204, 102, 255].map { Float($0) / 255 })
     }

@@ -26,8 +26,8 @@ struct ImageResizeTests {
     }
 
     @Test("a constant image stays constant at every size")
-    func constantImage() {
-        let image = RGBImage(width: 13, height: 7, pixels: [UInt8]((0..<(13 * 7)).flatMap { _ in [255, 0, 77] as [UInt8] }))
+    func constantImage() throws {
+        let image = try RGBImage(width: 13, height: 7, pixels: [UInt8]((0..<(13 * 7)).flatMap { _ in [255, 0, 77] as [UInt8] }))
         for (width, height) in [(1, 1), (5, 3), (13, 20), (40, 7), (29, 31)] {
             let resized = image.resized(width: width, height: height)
             #expect(resized.pixels == [UInt8]((0..<(width * height)).flatMap { _ in [255, 0, 77] as [UInt8] }))
@@ -35,10 +35,10 @@ struct ImageResizeTests {
     }
 
     @Test("resizing matches a plain floating-point triangle filter within 1 level")
-    func matchesNaiveReference() {
+    func matchesNaiveReference() throws {
         let width = 23, height = 19
         // Fixed pseudo-random pixels (Knuth's multiplicative hash of the index).
-        let image = RGBImage(width: width, height: height,
+        let image = try RGBImage(width: width, height: height,
                              pixels: (0..<(width * height * 3)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) })
         for (outputWidth, outputHeight) in [(7, 5), (50, 41), (23, 40), (11, 19), (1, 3)] {
             let resized = image.resized(width: outputWidth, height: outputHeight)

@@ -2,9 +2,13 @@ import Foundation
 import Testing
 @testable import CaptionKit
 
-/// A private copy of the `plain` fixture bundle that a test may break.
-private struct ScratchBundle {
+/// A private copy of the `plain` fixture bundle that a test may break; removed when released.
+private final class ScratchBundle {
     let url: URL
+
+    deinit {
+        try? FileManager.default.removeItem(at: url)
+    }
 
     init() throws {
         url = FileManager.default.temporaryDirectory.appendingPathComponent("captionkit-bundle-\(UUID().uuidString)")

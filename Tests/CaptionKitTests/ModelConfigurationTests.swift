@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import CaptionKit
 
-/// DESIGN.md's example configuration (VGG-16 conv5_3, pool 14, 512-wide decoder).
+/// docs/specification.md's example configuration (VGG-16 conv5_3, pool 14, 512-wide decoder).
 let vgg16ConfigurationJSON = """
 {
   "format": "show-attend-tell/1",
@@ -41,7 +41,7 @@ private func failingField(_ json: String) -> String? {
 
 @Suite("Model configuration")
 struct ModelConfigurationTests {
-    @Test("DESIGN.md's example parses")
+    @Test("docs/specification.md's example parses")
     func parsesExample() throws {
         let parsed = try configuration(vgg16ConfigurationJSON)
         #expect(parsed.encoder.layers.count == 17)

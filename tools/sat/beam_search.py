@@ -1,4 +1,4 @@
-"""Reference beam search (DESIGN.md, "The computation", step 5). Greedy decoding is beam_size 1.
+"""Reference beam search (docs/specification.md, "The computation", step 5). Greedy decoding is beam_size 1.
 
 The rules, as the Swift engine implements them:
 

@@ -1,4 +1,4 @@
-"""Writing and reading show-attend-tell/1 bundles (DESIGN.md, "The model bundle").
+"""Writing and reading show-attend-tell/1 bundles (docs/specification.md, "The model bundle").
 
 A bundle is a directory holding config.json, vocab.json (the name config.json gives) and one
 `<state_dict key>.npy` per tensor, or one .npz (a zip archive, entries stored uncompressed)

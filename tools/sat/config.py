@@ -1,4 +1,4 @@
-"""config.json of a show-attend-tell/1 bundle: construction and checks (DESIGN.md, "The model bundle")."""
+"""config.json of a show-attend-tell/1 bundle: construction and checks (docs/specification.md, "The model bundle")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""PyTorch reference of the show-attend-tell/1 model (DESIGN.md, "The computation").
+"""PyTorch reference of the show-attend-tell/1 model (docs/specification.md, "The computation").
 
 `ShowAttendTell(config, vocab_size)` builds the encoder and decoder from a config.json dict so
 that `state_dict()` keys and shapes are exactly the bundle's tensor names:
@@ -84,7 +84,7 @@ class Attention(nn.Module):
 
 
 class AttentionDecoder(nn.Module):
-    """LSTM decoder with soft attention over the annotation vectors (DESIGN.md steps 3 and 4)."""
+    """LSTM decoder with soft attention over the annotation vectors (docs/specification.md steps 3 and 4)."""
 
     def __init__(self, decoder_config: dict, vocab_size: int):
         super().__init__()
@@ -120,7 +120,7 @@ class AttentionDecoder(nn.Module):
 
     def step(self, annotations: torch.Tensor, projected: torch.Tensor, previous_words: torch.Tensor,
              hidden: torch.Tensor, cell: torch.Tensor):
-        """One decoder step (DESIGN.md step 4).
+        """One decoder step (docs/specification.md step 4).
 
         annotations B x P x C, projected B x P x A, previous_words B (int64), hidden/cell B x D
         -> (log_probs B x V, hidden B x D, cell B x D, alpha B x P).

@@ -1,4 +1,4 @@
-"""Image preprocessing reference (DESIGN.md, "The computation", step 1), with Pillow."""
+"""Image preprocessing reference (docs/specification.md, "The computation", step 1), with Pillow."""
 
 from __future__ import annotations
 

@@ -4,7 +4,7 @@ Run from the repository root:
     PY=$(scripts/tools-venv) && PYTHONPATH=tools "$PY" -m sat.selftest
 Writes nothing outside a temporary directory; exits non-zero on the first failure.
 
-- The decoder (DESIGN.md steps 3-4) against a plain float64 NumPy transcription of the
+- The decoder (docs/specification.md steps 3-4) against a plain float64 NumPy transcription of the
   equations, on the committed Fixtures/models bundles and their reference files.
 - Greedy and beam search against a list-based beam search over that NumPy decoder.
 - The encoder against torchvision's VGG `features` and a NumPy adaptive average pool.
@@ -51,7 +51,7 @@ def close(actual, expected, tolerance: float, what: str) -> None:
 
 
 class NumpyDecoder:
-    """DESIGN.md steps 3 and 4 written out in float64 NumPy, straight from the bundle arrays."""
+    """docs/specification.md steps 3 and 4 written out in float64 NumPy, straight from the bundle arrays."""
 
     def __init__(self, arrays: dict[str, np.ndarray], config: dict):
         self.p = {key: value.astype(np.float64) for key, value in arrays.items()}
@@ -88,7 +88,7 @@ class NumpyDecoder:
 
 def list_beam_search(decoder: NumpyDecoder, annotations: np.ndarray, vocab: dict, beam_size: int,
                      max_length: int):
-    """DESIGN.md step 5 over Python lists: returns (token ids, score, finished)."""
+    """docs/specification.md step 5 over Python lists: returns (token ids, score, finished)."""
     h, c = decoder.init_state(annotations)
     live = [([], 0.0, vocab[START], h, c)]  # (ids, score, last word, h, c)
     finished = []

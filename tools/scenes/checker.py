@@ -5,7 +5,7 @@ and a count of 1 or 2) and the relations stated between them; `check(tokens, obj
 whether the caption is entirely true: there is a way to give each mentioned object its own
 scene object with that colour, shape and size such that every stated relation holds.
 
-The relation test here is written directly from issue 6's definition on box centres and is
+The relation test here is written directly from the scene domain's definition (docs/specification.md) on box centres and is
 kept apart from scene.relation, which the grammar uses to choose its words; the generator's
 self-check compares the two.
 """
@@ -146,7 +146,7 @@ def _parse_noun(words: list[str], position: int, reading: Reading) -> tuple[int,
 
 
 def holds(word: str, a: SceneObject, b: SceneObject) -> bool:
-    """Issue 6's definition of `a <word> b` on box centres (image y grows downwards)."""
+    """The scene domain's definition of `a <word> b` on box centres (image y grows downwards)."""
     ax, ay = (a.box[0] + a.box[2]) / 2.0, (a.box[1] + a.box[3]) / 2.0
     bx, by = (b.box[0] + b.box[2]) / 2.0, (b.box[1] + b.box[3]) / 2.0
     horizontal = abs(ax - bx) >= abs(ay - by)

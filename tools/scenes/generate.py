@@ -13,7 +13,7 @@ of the other splits and whichever grammar revision wrote the captions.
 Every caption is checked before it is written: it must parse (checker.py), be true of the
 scene graph and say what the grammar promises (one object alone; otherwise at least two
 objects and one relation); and the relation the grammar computed for every pair of objects
-must agree with the checker's own reading of issue 6's definition on the box centres. A
+must agree with the checker's own reading of the scene domain's definition (docs/specification.md) on the box centres. A
 failure stops the run.
 
 The committed test fixture Fixtures/scenes/ is `--count 100 --seed 6 --split-name test`

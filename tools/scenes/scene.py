@@ -7,7 +7,7 @@ inside the canvas and are at least GAP pixels apart. At most two objects share a
 a shape.
 
 Spatial relations are decided by box centres ((x0 + x1) / 2, (y0 + y1) / 2), in image
-coordinates (y grows downwards), as issue 6 defines them:
+coordinates (y grows downwards), as the scene domain defines them (docs/specification.md):
     A to the left of B   x_A < x_B and |dx| >= |dy|
     A to the right of B  x_A > x_B and |dx| >= |dy|
     A above B            y_A < y_B and |dy| >  |dx|

@@ -101,7 +101,7 @@ func layers(runs: Int) {
 }
 
 /// `count` different crops (7/8 of each side) of `image`, at offsets spread over the margin.
-func crops(of image: RGBImage, count: Int) -> [RGBImage] {
+func crops(of image: RGBImage, count: Int) throws -> [RGBImage] {
     let (width, height) = (image.width * 7 / 8, image.height * 7 / 8)
     return (0..<count).map { index in
         let x = (image.width - width) * (index % 10) / 9
@@ -112,12 +112,12 @@ func crops(of image: RGBImage, count: Int) -> [RGBImage] {
             let start = (row * image.width + x) * 3
             pixels.append(contentsOf: image.pixels[start..<(start + width * 3)])
         }
-        return RGBImage(width: width, height: height, pixels: pixels)
+        return try RGBImage(width: width, height: height, pixels: pixels)
     }
 }
 
 func throughput(_ captioner: Captioner, image: RGBImage, count: Int, runs: Int) throws {
-    let images = crops(of: image, count: count)
+    let images = try crops(of: image, count: count)
     var distinct = Set<String>()
     // No warm-up pass: over this many images the first one's page faults do not count.
     let timing = try measure(runs: runs, warmUp: false) {

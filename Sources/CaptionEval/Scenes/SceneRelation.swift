@@ -1,5 +1,5 @@
 /// A spatial relation a scene caption states, `A <relation> B`, judged on box centres as
-/// issue 6 defines it (image coordinates, y grows downwards; dx = x_A - x_B, dy = y_A - y_B):
+/// the scene domain defines it (docs/specification.md; image coordinates, y grows downwards; dx = x_A - x_B, dy = y_A - y_B):
 ///
 ///     A to the left of B    x_A < x_B and |dx| >= |dy|
 ///     A to the right of B   x_A > x_B and |dx| >= |dy|

@@ -1,4 +1,4 @@
-/// Beam search over a `StepDecoder`, exactly as DESIGN.md ("The computation", step 5) states:
+/// Beam search over a `StepDecoder`, exactly as docs/specification.md ("The computation", step 5) states:
 /// every hypothesis starts at `<start>` with score 0 and the score is the sum of
 /// log-probabilities; the first step expands the single start beam; each step keeps the K best
 /// (beam, word) continuations of all live beams (K = beam size minus finished hypotheses; ties
@@ -93,6 +93,12 @@ struct BeamSearch {
     /// The finished hypotheses ranked best first (by the length penalty of the options); the
     /// first is the answer. At most `options.nBest` are returned, at least one.
     func search<Decoder: StepDecoder>(_ decoder: inout Decoder) -> [Hypothesis] {
+        search(&decoder, stoppingWhen: { false }) ?? []
+    }
+
+    /// `search(_:)` that asks `isCancelled` before every decoder step and returns nil as soon
+    /// as it answers true (the async captioning calls stop a cancelled task this way).
+    func search<Decoder: StepDecoder>(_ decoder: inout Decoder, stoppingWhen isCancelled: () -> Bool) -> [Hypothesis]? {
         decoder.reset()
         let width = options.beamSize
         var tree = WordTree(attentionSize: decoder.attentionSize, reserving: min(options.maxLength, 64) * width)
@@ -107,6 +113,7 @@ struct BeamSearch {
         sources.reserveCapacity(width)
         var step = 0
         while step < options.maxLength, !live.isEmpty {
+            if isCancelled() { return nil }
             decoder.step(tokens: tokens)
             let (vocabularySize, attentionSize) = (decoder.vocabularySize, decoder.attentionSize)
             decoder.withStepOutputs { logProbabilities, attention in

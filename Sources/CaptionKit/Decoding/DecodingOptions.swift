@@ -1,7 +1,7 @@
 import Foundation
 
 /// How captions are searched. The defaults reproduce the PyTorch reference beam search
-/// (DESIGN.md, "The computation", step 5) with beam size 3.
+/// (docs/specification.md, "The computation", step 5) with beam size 3.
 public struct DecodingOptions: Sendable, Equatable {
     /// How finished hypotheses of different lengths are compared when choosing the answer.
     public enum LengthPenalty: Sendable, Equatable {
@@ -57,8 +57,13 @@ public struct DecodingOptions: Sendable, Equatable {
         guard nBest <= beamSize else {
             throw CaptionError.invalidOptions(reason: "n-best (\(nBest)) cannot exceed the beam size (\(beamSize))")
         }
-        if case let .wu(alpha) = lengthPenalty, !(alpha >= 0 && alpha.isFinite) {
-            throw CaptionError.invalidOptions(reason: "length penalty alpha must be a non-negative number, got \(alpha)")
+        if case let .wu(alpha) = lengthPenalty {
+            guard alpha.isFinite else {
+                throw CaptionError.invalidOptions(reason: "length penalty alpha must be a finite number, got \(alpha)")
+            }
+            guard alpha >= 0 else {
+                throw CaptionError.invalidOptions(reason: "length penalty alpha must not be negative, got \(alpha)")
+            }
         }
     }
 }

@@ -87,7 +87,7 @@ public struct AttentionOverlay: Sendable {
                           color: (red: 20, green: 20, blue: 20), into: &canvas, imageWidth: layout.width)
             }
         }
-        return RGBImage(width: layout.width, height: layout.height, pixels: canvas)
+        return RGBImage(validatedWidth: layout.width, height: layout.height, pixels: canvas)
     }
 
     /// Renders the picture and writes it as a PNG at `path`, atomically (`PNGWriter`).

@@ -53,8 +53,7 @@ public struct ImageDecoder: Sendable {
         case .png:
             return try ImageCodec.png.decode(bytes, name: name, pixelLimit: pixelLimit)
         case nil:
-            let head = bytes.prefix(8).map { String($0, radix: 16, uppercase: true) }.joined(separator: " ")
-            throw CaptionError.invalidImage(path: name, reason: "not a JPEG or PNG file (it starts with bytes \(head))")
+            throw CaptionError.invalidImage(path: name, reason: UnsupportedImageFormat.reason(for: bytes))
         }
     }
 

@@ -1,4 +1,4 @@
-/// The LSTM decoder with soft attention over the annotation vectors (DESIGN.md, "The
+/// The LSTM decoder with soft attention over the annotation vectors (docs/specification.md, "The
 /// computation", steps 3 and 4), holding the PyTorch decoder's layers.
 public struct AttentionDecoder: Sendable {
     let attention: SoftAttention

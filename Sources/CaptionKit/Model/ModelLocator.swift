@@ -1,15 +1,24 @@
 import Foundation
 
-/// Finds the model bundle the commands (`caption`, `caption-eval run`) use, in this order:
-/// `--model`, the `CAPTIONKIT_MODEL` environment variable, `weights/default` in the working
-/// directory, then `weights/default` in the package the executable was built in (found by
-/// walking up from the executable's real path to the first folder holding
+/// Finds the model bundle to load when none is named, in this order: `--model` (the
+/// commands' option), the `CAPTIONKIT_MODEL` environment variable, `weights/default` in the
+/// working directory, the user's model cache (`$CAPTIONKIT_CACHE/models/default`, by default
+/// `~/.cache/captionkit/models/default`, which `scripts/install-model` points at a
+/// checkout's model), then `weights/default` in the package the executable was built in
+/// (found by walking up from the executable's real path to the first folder holding
 /// `weights/default/config.json`).
+///
+/// The cache is what lets a package that depends on CaptionKit find the model:
+/// `Captioner.defaultModelURL()` asks this locator.
 public struct ModelLocator: Sendable {
     /// The bundled model's path inside a CaptionKit checkout.
     public static let bundledModelPath = "weights/default"
     /// The environment variable naming a model bundle.
     public static let environmentVariable = "CAPTIONKIT_MODEL"
+    /// The environment variable naming the cache folder (default `~/.cache/captionkit`).
+    public static let cacheEnvironmentVariable = "CAPTIONKIT_CACHE"
+    /// The default model's path inside the cache folder.
+    public static let cachedModelPath = "models/default"
 
     /// The `--model` value, if given.
     public var explicitPath: String?
@@ -40,10 +49,28 @@ public struct ModelLocator: Sendable {
         if ModelLocator.holdsBundle(local) {
             return ModelLocator.bundledModelPath
         }
+        if let cached = cachedModel, ModelLocator.holdsBundle(cached) {
+            return cached.path
+        }
         if let packaged = packagedModel() {
             return packaged.path
         }
         throw .modelNotFound(workingDirectory: workingDirectory, executablePath: executablePath)
+    }
+
+    /// The cache folder: `$CAPTIONKIT_CACHE`, else `$HOME/.cache/captionkit`; nil when
+    /// neither variable is set.
+    public var cacheFolder: URL? {
+        if let path = environment[ModelLocator.cacheEnvironmentVariable], !path.isEmpty {
+            return URL(fileURLWithPath: path, isDirectory: true)
+        }
+        guard let home = environment["HOME"], !home.isEmpty else { return nil }
+        return URL(fileURLWithPath: home, isDirectory: true).appendingPathComponent(".cache/captionkit")
+    }
+
+    /// The cached default model's location (it may not exist).
+    public var cachedModel: URL? {
+        cacheFolder?.appendingPathComponent(ModelLocator.cachedModelPath)
     }
 
     /// `weights/default` in the closest folder above the executable that holds one.

@@ -30,10 +30,12 @@ enum CaptionExecutable {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }()
 
-    /// The environment without `CAPTIONKIT_MODEL`, so that runs do not depend on the caller's.
+    /// The environment without `CAPTIONKIT_MODEL` and with a model cache that does not
+    /// exist, so that runs do not depend on the caller's model or `scripts/install-model`.
     static let cleanEnvironment: [String: String] = {
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "CAPTIONKIT_MODEL")
+        environment["CAPTIONKIT_CACHE"] = "/nonexistent/captionkit-cache"
         return environment
     }()
 

@@ -44,6 +44,7 @@ enum CaptionEvalExecutable {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "CAPTIONKIT_MODEL")
+        environment["CAPTIONKIT_CACHE"] = "/nonexistent/captionkit-cache"
         process.environment = environment
         process.standardOutput = try FileHandle(forWritingTo: files.url("stdout"))
         process.standardError = try FileHandle(forWritingTo: files.url("stderr"))

@@ -1,12 +1,20 @@
 import Foundation
 
-/// Files written for one test under the system's temporary folder.
+/// Files written for one test under the system's temporary folder, all in one folder per
+/// test process that is removed when the process exits.
 enum TemporaryFile {
-    /// Writes `content` to a new file called `name` in a fresh folder and returns its path.
-    static func write(_ content: String, name: String) throws -> String {
+    /// This process's folder, created on first use; its removal is registered with `atexit`.
+    static let folder: URL = {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("CaptionEvalTests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let url = folder.appendingPathComponent(name)
+        atexit { try? FileManager.default.removeItem(at: TemporaryFile.folder) }
+        return folder
+    }()
+
+    /// Writes `content` to a new file called `name` in a fresh subfolder and returns its path.
+    static func write(_ content: String, name: String) throws -> String {
+        let subfolder = folder.appendingPathComponent(UUID().uuidString)
+        try FileManager.default.createDirectory(at: subfolder, withIntermediateDirectories: true)
+        let url = subfolder.appendingPathComponent(name)
         try Data(content.utf8).write(to: url)
         return url.path
     }

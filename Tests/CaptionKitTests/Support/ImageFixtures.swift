@@ -72,7 +72,7 @@ enum ImageFixtures {
 
     /// A raw uint8 RGB reference as an image.
     static func rgb(_ name: String, width: Int, height: Int) throws -> RGBImage {
-        RGBImage(width: width, height: height, pixels: [UInt8](try bytes(name)))
+        try RGBImage(width: width, height: height, pixels: [UInt8](try bytes(name)))
     }
 
     /// A raw little-endian float32 reference.
