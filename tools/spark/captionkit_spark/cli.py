@@ -9,6 +9,7 @@ import argparse
 import os
 import re
 import sys
+import tempfile
 import time
 
 from .engine import Engine
@@ -74,6 +75,10 @@ def validate(options):
         if "=" not in setting:
             raise ValueError(f"--conf {setting}: expected KEY=VALUE")
     faults = [FaultPlan.parse(text) for text in options.inject_fault]
+    if faults:
+        marker_folder = tempfile.mkdtemp(prefix="captionkit-spark-faults-")
+        for fault in faults:
+            fault.marker_folder = marker_folder
     if any(fault.kind == "executor" for fault in faults) and options.master.startswith("local"):
         raise ValueError("--inject-fault executor:... needs a cluster master (in local mode the executor is the driver)")
     return faults

@@ -11,12 +11,15 @@ KINDS = ("caption", "executor")
 
 
 class FaultPlan:
-    """Which fault to inject where."""
+    """Which fault to inject where. `marker_folder` (made by the driver, seen by the executors:
+    the fault tests run on one machine) records that the fault happened, so that it happens
+    once per job even when Spark resubmits the stage (whose task attempts count from 0 again)."""
 
-    def __init__(self, kind, partition, after):
+    def __init__(self, kind, partition, after, marker_folder=None):
         self.kind = kind
         self.partition = partition
         self.after = after
+        self.marker_folder = marker_folder
 
     @staticmethod
     def parse(text):
@@ -29,8 +32,18 @@ class FaultPlan:
         return FaultPlan(parts[0], int(parts[1]), int(parts[2]))
 
     def applies(self, task_context):
-        """Whether this task attempt is the one to break."""
-        return task_context.partitionId() == self.partition and task_context.attemptNumber() == 0
+        """Whether this task attempt is the one to break: the first attempt of its partition,
+        the first time (the marker file is created once)."""
+        if task_context.partitionId() != self.partition or task_context.attemptNumber() != 0:
+            return False
+        if self.marker_folder is None:
+            return True
+        try:
+            os.close(os.open(os.path.join(self.marker_folder, f"{self.kind}-{self.partition}"),
+                             os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return False
+        return True
 
     def caption_environment(self, task_context, environment):
         """`environment`, plus the caption hook's variable when this attempt is to break."""

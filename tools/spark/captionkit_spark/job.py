@@ -132,7 +132,10 @@ def run(spark, options, engine, faults, log):
     work = functools.partial(caption_partition, engine, faults, counters)
     rows = paths.repartition(partitions, "path").rdd.mapPartitions(work)
     frame = spark.createDataFrame(rows, SCHEMA)
-    frame.write.mode("append" if options.resume else "errorifexists").format(output_format).save(options.output)
+    writer = frame.write.mode("append" if options.resume else "errorifexists").format(output_format)
+    if output_format == "json":
+        writer = writer.option("ignoreNullFields", "false")  # every row has every field, null or not
+    writer.save(options.output)
     log(f"{counters[0].value} captioned, {counters[1].value} failed (rows with an error), in "
         f"{time.monotonic() - started:.1f} s -> {options.output}")
     return counters[0].value, counters[1].value, partitions
