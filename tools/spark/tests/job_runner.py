@@ -18,4 +18,7 @@ def run_job(arguments, cwd, extra_environment=None):
     command = [sys.executable, "-m", "captionkit_spark", "--conf", "spark.ui.enabled=false"] + list(arguments)
     run = subprocess.run(command, cwd=cwd, env=environment, capture_output=True, text=True,
                          timeout=JOB_TIMEOUT_SECONDS, check=False)
+    if os.environ.get("CAPTIONKIT_SPARK_TEST_LOG"):  # keep the job's own lines (timings) for the figures
+        with open(os.environ["CAPTIONKIT_SPARK_TEST_LOG"], "a") as log:
+            log.write("".join(f"{line}\n" for line in run.stderr.splitlines() if line.startswith("caption-spark:")))
     return run.returncode, run.stderr

@@ -7,8 +7,10 @@ import os
 import shutil
 import subprocess
 
+import pytest
+
 from job_runner import run_job
-from output_check import check_rows, read_jsonl, read_parquet
+from output_check import check_rows, read_jsonl
 from scene_set import MODEL, ROOT, write_list
 
 
@@ -16,17 +18,17 @@ def absolute(folder, relative_paths):
     return [os.path.join(folder, path) for path in relative_paths]
 
 
-def test_local_job_survives_a_crashed_caption_process(image_set, reference, reader, tmp_path):
+def test_local_job_survives_a_crashed_caption_process(image_set, reference, tmp_path):
     folder, listed = image_set
     write_list(os.path.join(folder, "all.txt"), listed)
     output = str(tmp_path / "captions")
-    status, log = run_job(["--input", "all.txt", "--output", output, "--model", MODEL, "--master", "local[2]",
-                           "--partitions", "4", "--inject-fault", "caption:1:40"], cwd=folder)
+    status, log = run_job(["--input", "all.txt", "--output", output, "--format", "jsonl", "--model", MODEL,
+                           "--master", "local[2]", "--partitions", "4", "--inject-fault", "caption:1:40"], cwd=folder)
     assert status == 0, log[-3000:]
     assert "CaptionProcessError: caption was killed by signal 9 after 39 of" in log, \
         "the injected crash did not happen:\n" + log[-3000:]
     assert os.path.exists(os.path.join(output, "_SUCCESS"))
-    check_rows(read_parquet(reader, output), absolute(folder, listed), reference)
+    check_rows(read_jsonl(output), absolute(folder, listed), reference)
 
 
 def test_resume_captions_only_what_the_output_lacks(image_set, reference, tmp_path):
@@ -54,6 +56,7 @@ def test_resume_captions_only_what_the_output_lacks(image_set, reference, tmp_pa
     assert status == 0 and "nothing to caption" in log, log[-3000:]
 
 
+@pytest.mark.cluster  # slow (builds the archive); the cluster test ships the archive too
 def test_engine_archive_shipped_with_spark(image_set, reference, tmp_path):
     folder, listed = image_set
     archive = str(tmp_path / "engine.tar.gz")

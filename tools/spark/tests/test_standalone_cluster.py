@@ -30,5 +30,6 @@ def test_standalone_cluster_job_survives_a_lost_executor(image_set, reference, r
                                "--conf", "spark.driver.host=127.0.0.1"], cwd=folder)
     assert status == 0, log[-4000:]
     assert "killed by signal 9 after 29 of" in log, "the injected caption crash did not happen:\n" + log[-4000:]
-    assert "lost" in log.lower(), "the injected executor loss did not happen:\n" + log[-4000:]
+    assert "ExecutorLostFailure" in log or "Lost executor" in log, \
+        "the injected executor loss did not happen:\n" + log[-4000:]
     check_rows(read_parquet(reader, output), [os.path.join(folder, path) for path in listed], reference)
