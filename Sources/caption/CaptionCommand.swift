@@ -164,6 +164,7 @@ struct CaptionCommand: ParsableCommand {
         let printsTimings = timings
         let pipeline = CaptionPipeline(source: requests, workerCount: workers, window: 4 * workers,
                                        process: job.run) { outcome in
+            FaultInjection.outcomeReady()
             switch outcome {
             case let .captioned(path, caption, imageTimings, attentionFailure):
                 StandardStream.output.write(formatter.text(for: caption, imagePath: path))
