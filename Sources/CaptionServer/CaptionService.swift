@@ -44,7 +44,7 @@ public final class CaptionService: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(metrics: metrics))
         ServiceRoutes(service: self).add(to: router)
-        let idleTimeout = TimeAmount.milliseconds(Int64(configuration.readTimeoutSeconds * 1000) + 5000)
+        let idleTimeout = TimeAmount.milliseconds(Int64(configuration.readTimeoutSeconds * 1000))
         var appLogger = logger ?? Logger(label: "caption-serve")
         if logger == nil { appLogger.logLevel = .notice }
         return Application(

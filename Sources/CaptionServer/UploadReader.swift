@@ -65,9 +65,16 @@ struct UploadReader {
         return try await withThrowingTaskGroup(of: Data?.self) { group in
             group.addTask {
                 var data = Data()
-                for try await buffer in body {
-                    guard data.count + buffer.readableBytes <= limit else { throw APIError.bodyTooLarge(limit: limit) }
-                    buffer.withUnsafeReadableBytes { data.append(contentsOf: $0) }
+                do {
+                    for try await buffer in body {
+                        guard data.count + buffer.readableBytes <= limit else { throw APIError.bodyTooLarge(limit: limit) }
+                        buffer.withUnsafeReadableBytes { data.append(contentsOf: $0) }
+                    }
+                } catch let error as APIError {
+                    throw error
+                } catch {
+                    // The client went away or broke the framing mid-body.
+                    throw APIError.badRequest("the request body ended before it was complete")
                 }
                 return data
             }
