@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries: module maps only; flags come from pkg-config, packages from apt.
@@ -53,12 +55,33 @@ let package = Package(
             dependencies: ["CaptionKit"],
             path: "Tests/CaptionKitTests"
         ),
+        // `caption serve`: the HTTP captioning service (API, web page, queue, metrics).
+        .target(
+            name: "CaptionServer",
+            dependencies: [
+                "CaptionKit",
+                "CaptionEval",  // JSONWriter: the one JSON string escaper
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .testTarget(
+            name: "CaptionServerTests",
+            dependencies: [
+                "CaptionServer",
+                "CaptionKit",
+                // ServeCommandTests run the built `caption serve`.
+                "caption",
+            ],
+            path: "Tests/CaptionServerTests"
+        ),
         // The `caption` command: captions image files, folders and lists with a model bundle.
         .executableTarget(
             name: "caption",
             dependencies: [
                 "CaptionKit",
                 "CaptionEval",
+                "CaptionServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,0 +1,142 @@
+import CaptionKit
+import Foundation
+import Testing
+@testable import CaptionServer
+
+/// Each bad upload gets its status and message, and the server goes on serving.
+@Suite struct BadInputTests {
+    static let png = Result { try ServerFixtures.bytes(ServerFixtures.scenePNG) }
+
+    /// A PNG signature, an IHDR chunk declaring `width` x `height` and an empty IDAT chunk.
+    static func pngHeader(width: UInt32, height: UInt32) -> Data {
+        var data = Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52])
+        for value in [width, height] { withUnsafeBytes(of: value.bigEndian) { data.append(contentsOf: $0) } }
+        data.append(contentsOf: [8, 2, 0, 0, 0])  // 8-bit RGB
+        withUnsafeBytes(of: crc32(data.dropFirst(12)).bigEndian) { data.append(contentsOf: $0) }
+        // An empty IDAT chunk: the header is read in full, then the size is refused.
+        data.append(contentsOf: [0, 0, 0, 0, 0x49, 0x44, 0x41, 0x54])
+        withUnsafeBytes(of: crc32(Data([0x49, 0x44, 0x41, 0x54])).bigEndian) { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// PNG's chunk CRC (CRC-32, reflected, polynomial 0xEDB88320).
+    static func crc32(_ bytes: Data) -> UInt32 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+        }
+        return ~crc
+    }
+
+    /// Posts `body` as `contentType` and returns the answer.
+    static func post(_ port: Int, _ body: Data, contentType: String, path: String = "/v1/captions") async throws -> HTTPAnswer {
+        try await RawHTTPConnection.request(port: port, method: "POST", path: path, headers: [("Content-Type", contentType)], body: body)
+    }
+
+    /// Checks that the server still captions a good image.
+    static func expectStillServing(_ port: Int) async throws {
+        let answer = try await post(port, try png.get(), contentType: "image/png")
+        #expect(answer.status == 200, "after a bad request: \(answer.text)")
+    }
+
+    @Test func eachBadUploadGetsItsStatusAndCode() async throws {
+        let png = try Self.png.get()
+        let text = Data("this is a text file, not an image\n".utf8)
+        let cases: [(String, Data, String, String, Int, String)] = [
+            ("truncated PNG", png.prefix(png.count / 2), "image/png", "/v1/captions", 422, "invalid_image"),
+            ("zero bytes", Data(), "image/png", "/v1/captions", 422, "invalid_image"),
+            ("text sent as image/png", text, "image/png", "/v1/captions", 415, "unsupported_media_type"),
+            ("text/plain", text, "text/plain", "/v1/captions", 415, "unsupported_media_type"),
+            ("no image field", Data("--b\r\nContent-Disposition: form-data; name=\"photo\"\r\n\r\nx\r\n--b--\r\n".utf8),
+             "multipart/form-data; boundary=b", "/v1/captions", 400, "bad_request"),
+            ("100000 x 100000 PNG", Self.pngHeader(width: 100_000, height: 100_000), "image/png", "/v1/captions", 422, "invalid_image"),
+            ("unknown option", png, "image/png", "/v1/captions?beam=3", 400, "bad_option"),
+            ("beam size 0", png, "image/png", "/v1/captions?beam_size=0", 400, "bad_option"),
+            ("n-best over beam", png, "image/png", "/v1/captions?beam_size=2&n_best=3", 400, "bad_option"),
+            ("bad penalty", png, "image/png", "/v1/captions?length_penalty=wu:x", 400, "bad_option"),
+        ]
+        try await LiveServer.with { port, _ in
+            for (name, body, contentType, path, status, code) in cases {
+                let answer = try await Self.post(port, body, contentType: contentType, path: path)
+                #expect(answer.status == status, "\(name): \(answer.text)")
+                #expect(answer.errorCode == code, "\(name): \(answer.text)")
+                #expect(answer.errorMessage?.isEmpty == false, "\(name)")
+                #expect(answer.headers["content-type"]?.hasPrefix("application/json") == true, "\(name)")
+            }
+            let huge = try await Self.post(port, Self.pngHeader(width: 100_000, height: 100_000), contentType: "image/png")
+            #expect(huge.errorMessage?.contains("100000 x 100000") == true, "\(huge.text)")
+            try await Self.expectStillServing(port)
+        }
+    }
+
+    @Test func declaredBodyOverTheLimitIsRefusedBeforeItIsSent() async throws {
+        let configuration = ServerConfiguration(workers: 1, maxBodyBytes: 100_000)
+        try await LiveServer.with(configuration) { port, _ in
+            let answer = try await RawHTTPConnection.offloaded {
+                let connection = try RawHTTPConnection(port: port, timeout: 10)
+                // Declares 50 MB but sends only the first kilobyte: the answer must come anyway.
+                connection.sendHead(method: "POST", path: "/v1/captions", headers: [("Content-Type", "image/png")], contentLength: 50_000_000)
+                connection.send(Data(repeating: 0x89, count: 1024))
+                return connection.readAnswer()
+            }
+            #expect(answer?.status == 413, "\(answer?.text ?? "no answer")")
+            #expect(answer?.errorCode == "body_too_large")
+            try await Self.expectStillServing(port)
+        }
+    }
+
+    @Test func chunkedBodyOverTheLimitIsRefused() async throws {
+        let configuration = ServerConfiguration(workers: 1, maxBodyBytes: 100_000)
+        try await LiveServer.with(configuration) { port, _ in
+            let answer = try await RawHTTPConnection.offloaded {
+                let connection = try RawHTTPConnection(port: port, timeout: 10)
+                connection.sendHead(method: "POST", path: "/v1/captions",
+                                    headers: [("Content-Type", "image/png"), ("Transfer-Encoding", "chunked")], contentLength: nil)
+                let chunk = Data(repeating: 0x41, count: 32_768)
+                for _ in 0..<8 {
+                    guard connection.send(Data((String(chunk.count, radix: 16) + "\r\n").utf8) + chunk + Data("\r\n".utf8)) else { break }
+                }
+                connection.send(Data("0\r\n\r\n".utf8))
+                return connection.readAnswer()
+            }
+            #expect(answer?.status == 413, "\(answer?.text ?? "no answer")")
+            try await Self.expectStillServing(port)
+        }
+    }
+
+    @Test func slowClientIsCutOffAfterTheReadTimeout() async throws {
+        let configuration = ServerConfiguration(workers: 1, readTimeoutSeconds: 1)
+        try await LiveServer.with(configuration) { port, _ in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let answer = try await RawHTTPConnection.offloaded {
+                let connection = try RawHTTPConnection(port: port, timeout: 15)
+                connection.sendHead(method: "POST", path: "/v1/captions", headers: [("Content-Type", "image/png")], contentLength: 10_000)
+                connection.send(Data(repeating: 0x89, count: 100))
+                return connection.readAnswer()  // then sends nothing more
+            }
+            // Answered 408, or (when the idle timer fires first) disconnected without an answer.
+            #expect(answer == nil || answer?.status == 408, "\(answer?.text ?? "no answer")")
+            #expect(answer == nil || answer?.errorCode == "read_timeout")
+            #expect(clock.now - start < .seconds(12))
+            try await Self.expectStillServing(port)
+        }
+    }
+
+    @Test func clientDisconnectingMidUploadLeavesTheServerServing() async throws {
+        try await LiveServer.with { port, _ in
+            for _ in 0..<3 {
+                try await RawHTTPConnection.offloaded {
+                    let connection = try RawHTTPConnection(port: port, timeout: 5)
+                    connection.sendHead(method: "POST", path: "/v1/captions", headers: [("Content-Type", "image/png")], contentLength: 200_000)
+                    connection.send(Data(repeating: 0x89, count: 5_000))
+                    connection.abort()
+                }
+            }
+            try await Self.expectStillServing(port)
+            let health = try await RawHTTPConnection.request(port: port, path: "/healthz")
+            #expect(health.status == 200)
+        }
+    }
+}
