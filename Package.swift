@@ -38,6 +38,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Snowball stemmers (Debian's libstemmer, Snowball 2.2): METEOR's stem stage. No pkg-config file.
+        .systemLibrary(
+            name: "CStemmer",
+            providers: [.apt(["libstemmer-dev"])]
+        ),
         // libjpeg/libpng calls behind setjmp/longjmp error handling (see its header).
         .target(
             name: "CImageCodecs",
@@ -91,9 +96,11 @@ let package = Package(
             dependencies: ["caption", "CaptionKit"],
             path: "Tests/CaptionCommandTests"
         ),
-        // Caption metrics (PTB tokenizer, BLEU, ROUGE-L, CIDEr-D), dataset readers, reports.
+        // Caption metrics (PTB tokenizer, BLEU, METEOR, ROUGE-L, CIDEr-D), dataset readers,
+        // reports. CaptionKit's zip reader opens the METEOR data (the pycocoevalcap wheel).
         .target(
-            name: "CaptionEval"
+            name: "CaptionEval",
+            dependencies: ["CaptionKit", "CZlib", "CStemmer"]
         ),
         // `caption-eval score` and `caption-eval run` (captions with CaptionKit, then scores).
         .executableTarget(

@@ -1,8 +1,9 @@
 /// Scores candidate captions against reference captions the way the COCO caption toolkit
-/// (pycocoevalcap's `COCOEvalCap.evaluate`, without METEOR and SPICE) does: all references
-/// are tokenized in one batch and all candidates in another (`PTBTokenizer`), then BLEU-1..4,
-/// ROUGE-L and CIDEr-D are computed over exactly the images given. CIDEr's document
-/// frequencies come from these images' references, so scores depend on the evaluated set.
+/// (pycocoevalcap's `COCOEvalCap.evaluate`, without SPICE) does: all references are tokenized
+/// in one batch and all candidates in another (`PTBTokenizer`), then BLEU-1..4, METEOR (when
+/// a `METEORScorer` is given), ROUGE-L and CIDEr-D are computed over exactly the images given.
+/// CIDEr's document frequencies come from these images' references, so scores depend on the
+/// evaluated set.
 public struct CaptionEvaluator: Sendable {
     /// One image to score.
     public struct Item: Sendable {
@@ -26,9 +27,17 @@ public struct CaptionEvaluator: Sendable {
     }
 
     private let tokenizer = PTBTokenizer()
+    private let metrics: Set<CaptionMetric>
+    private let meteor: METEORScorer?
+    private let meteorProblem: String?
 
-    /// An evaluator.
-    public init() {}
+    /// An evaluator of `metrics`. METEOR is computed when it is among them and `meteor` is
+    /// given; otherwise reports mark it not computed, with `meteorProblem` as the reason.
+    public init(metrics: Set<CaptionMetric> = Set(CaptionMetric.allCases), meteor: METEORScorer? = nil, meteorProblem: String? = nil) {
+        self.metrics = metrics
+        self.meteor = meteor
+        self.meteorProblem = meteorProblem ?? (meteor == nil && metrics.contains(.meteor) ? "no METEOR data given" : nil)
+    }
 
     /// Tokenizes and scores `items`; each must hold at least one reference. Items with a scene
     /// graph also get a scene truth verdict on their tokenized candidate.
@@ -45,7 +54,8 @@ public struct CaptionEvaluator: Sendable {
         let verdicts = items.indices.map { index in
             items[index].sceneObjects.map { SceneTruthChecker.check(caption: candidates[index], objects: $0) }
         }
-        return EvaluationReport(corpus: report.corpus, images: report.images, sceneVerdicts: verdicts)
+        return EvaluationReport(corpus: report.corpus, images: report.images, sceneVerdicts: verdicts,
+                                metrics: report.metrics, meteorProblem: report.meteorProblem)
     }
 
     /// Scores already tokenized captions (space-joined tokens, as `PTBTokenizer` returns them).
@@ -72,10 +82,20 @@ public struct CaptionEvaluator: Sendable {
         }
         let bleu = BLEUScorer.scores(bleuStatistics)
         let cider = CIDErScorer.scores(candidates: candidateCounts, references: referenceCounts)
-        let corpus = CaptionScores(bleu: bleu.corpus, rougeL: PairwiseSum.mean(rougeScores), cider: cider.corpus)
-        let images = imageIDs.indices.map { index in
-            (imageIDs[index], CaptionScores(bleu: bleu.images[index], rougeL: rougeScores[index], cider: cider.images[index]))
+        var meteorResult: METEORScorer.Result?
+        var problem = meteorProblem
+        if let meteor, metrics.contains(.meteor) {
+            do {
+                meteorResult = try meteor.score(tokenized)
+            } catch {
+                problem = error.description
+            }
         }
-        return EvaluationReport(corpus: corpus, images: images)
+        let corpus = CaptionScores(bleu: bleu.corpus, meteor: meteorResult?.corpus, rougeL: PairwiseSum.mean(rougeScores), cider: cider.corpus)
+        let images = imageIDs.indices.map { index in
+            (imageIDs[index], CaptionScores(bleu: bleu.images[index], meteor: meteorResult?.images[index],
+                                            rougeL: rougeScores[index], cider: cider.images[index]))
+        }
+        return EvaluationReport(corpus: corpus, images: images, metrics: metrics, meteorProblem: problem)
     }
 }

@@ -36,13 +36,18 @@ enum DatasetSelection {
         return dataset
     }
 
-    /// Scores `candidates` against `dataset`, prints the table on standard output (and a note
-    /// on standard error when some reference images have no candidate), and writes the JSON
-    /// report to `reportPath` when given.
-    static func score(_ candidates: CandidateResults, against dataset: ReferenceDataset, reportPath: String?) throws(EvaluationError) {
+    /// Scores `candidates` against `dataset` on `metrics`, prints the table on standard output
+    /// (and a note on standard error when some reference images have no candidate, or when
+    /// METEOR could not be computed), and writes the JSON report to `reportPath` when given.
+    static func score(_ candidates: CandidateResults, against dataset: ReferenceDataset, metrics: Set<CaptionMetric>,
+                      reportPath: String?) throws(EvaluationError) {
         let items = try candidates.items(against: dataset)
-        let evaluation = CaptionEvaluator().evaluate(items)
+        let meteor: (scorer: METEORScorer?, problem: String?) = metrics.contains(.meteor) ? METEORSetup.scorer() : (nil, nil)
+        let evaluation = CaptionEvaluator(metrics: metrics, meteor: meteor.scorer, meteorProblem: meteor.problem).evaluate(items)
         print(evaluation.table())
+        if metrics.contains(.meteor), let problem = evaluation.meteorProblem {
+            FileHandle.standardError.write(Data("caption-eval: note: METEOR not computed: \(problem)\n".utf8))
+        }
         if items.count < dataset.images.count {
             FileHandle.standardError.write(Data("caption-eval: note: \(items.count) of the \(dataset.images.count) reference images have a candidate; only those are scored\n".utf8))
         }
@@ -60,4 +65,24 @@ enum DatasetSelection {
         return "\(path): image \(imageID) has no reference captions in \(selection.joined(separator: " and ")) of \(references)"
             + " (were the results made from another split?)"
     }
+}
+
+/// The `--metrics` value: a comma-separated subset of bleu, meteor, rouge, cider.
+struct MetricsArgument: ExpressibleByArgument {
+    /// The metrics chosen.
+    var metrics: Set<CaptionMetric>
+
+    /// Parses "bleu,cider"; nil (a usage error) for an unknown name.
+    init?(argument: String) {
+        guard case let .success(metrics) = CaptionMetric.parseList(argument) else { return nil }
+        self.metrics = metrics
+    }
+
+    /// Every metric.
+    init(all: Void) {
+        metrics = Set(CaptionMetric.allCases)
+    }
+
+    /// The help's default.
+    var defaultValueDescription: String { "bleu,meteor,rouge,cider" }
 }

@@ -75,6 +75,11 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write every image's scores to this JSON file.", valueName: "report.json"))
     var report: String?
 
+    @Option(help: ArgumentHelp(
+        "The metrics to compute, comma-separated: bleu, meteor, rouge, cider (METEOR reads its data from the cache folder; leaving it out skips that).",
+        valueName: "list"))
+    var metrics = MetricsArgument(all: ())
+
     /// What became of one image.
     enum Outcome: Sendable {
         case captioned(imageID: String, caption: String)
@@ -158,7 +163,7 @@ struct RunCommand: ParsableCommand {
         } else {
             journal.remove()
         }
-        try DatasetSelection.score(CandidateResults(path: out, entries: entries), against: selection, reportPath: report)
+        try DatasetSelection.score(CandidateResults(path: out, entries: entries), against: selection, metrics: metrics.metrics, reportPath: report)
         return complete
     }
 

@@ -24,8 +24,12 @@ struct ScoreCommand: ParsableCommand {
                   --split-file my_images.txt
 
             The report is {"corpus": {"Bleu_1": ..., "Bleu_2": ..., "Bleu_3": ..., "Bleu_4": ..., \
-            "ROUGE_L": ..., "CIDEr": ...}, "images": {"<image_id>": {...}}, "not_computed": ["METEOR", "SPICE"]}, \
-            written atomically. Exit status: 0 scored, 1 bad input (one line on stderr names the \
+            "METEOR": ..., "ROUGE_L": ..., "CIDEr": ...}, "images": {"<image_id>": {...}}, "not_computed": ["SPICE"]}, \
+            written atomically; --metrics keeps a subset (e.g. --metrics bleu,cider), and the others are \
+            listed in "not_computed". METEOR needs the COCO toolkit's data (the pycocoevalcap 1.2 wheel, \
+            104 MB, in $CAPTIONKIT_CACHE/wheels, default ~/.cache/captionkit/wheels), which \
+            scripts/fetch-meteor-data downloads on first use; without it METEOR is "not computed" and a \
+            note says why. Exit status: 0 scored, 1 bad input (one line on stderr names the \
             file and reason), 64 usage error.
 
             Scene truth: when the references are a Karpathy file of the synthetic scene domain \
@@ -56,10 +60,15 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write every image's scores to this JSON file.", valueName: "report.json"))
     var report: String?
 
+    @Option(help: ArgumentHelp(
+        "The metrics to compute, comma-separated: bleu, meteor, rouge, cider (METEOR reads its data from the cache folder; leaving it out skips that).",
+        valueName: "list"))
+    var metrics = MetricsArgument(all: ())
+
     func run() throws {
         do {
             let dataset = try DatasetSelection.read(path: references, format: format, split: split, splitFile: splitFile)
-            try DatasetSelection.score(try CandidateResults.read(path: results), against: dataset, reportPath: report)
+            try DatasetSelection.score(try CandidateResults.read(path: results), against: dataset, metrics: metrics.metrics, reportPath: report)
         } catch {
             let message = (error as? EvaluationError).map {
                 DatasetSelection.message(for: $0, references: references, split: split, splitFile: splitFile)

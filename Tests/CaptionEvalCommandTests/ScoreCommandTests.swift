@@ -9,8 +9,8 @@ import Testing
     }
 
     /// Runs `caption-eval` to its end.
-    static func run(_ arguments: [String]) throws -> CommandRun {
-        try CaptionEvalExecutable.run(arguments)
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandRun {
+        try CaptionEvalExecutable.run(arguments, environment: environment)
     }
 
     /// The toolkit's scores of the fixture's test images.
@@ -23,6 +23,17 @@ import Testing
             images[imageID] = try CaptionScores.metricNames.map { try #require(scores[$0]?.doubleValue) }
         }
         return (corpus, images)
+    }
+
+    /// The jar's METEOR of the fixture's test images (tools/make_meteor_fixtures.py).
+    static func toolkitMETEOR() throws -> (corpus: Double, images: [String: Double]) {
+        let path = Repository.path("Fixtures/metrics/meteor-datasets.json")
+        let json = try JSONReader.parse(Array(try Data(contentsOf: URL(fileURLWithPath: path))), path: path)
+        var images: [String: Double] = [:]
+        for (imageID, score) in try #require(json["meteor"]?["images"]?.objectMembers) {
+            images[imageID] = try #require(score.doubleValue)
+        }
+        return (try #require(json["meteor"]?["corpus"]?.doubleValue), images)
     }
 
     @Test(arguments: [
@@ -38,7 +49,8 @@ import Testing
             let line = name.padding(toLength: 7, withPad: " ", startingAt: 0) + "  " + String(format: "%.4f", value)
             #expect(run.standardOutput.contains(line), "missing '\(line)' in:\n\(run.standardOutput)")
         }
-        #expect(run.standardOutput.contains("METEOR   not computed"))
+        let meteor = "METEOR   " + String(format: "%.4f", try Self.toolkitMETEOR().corpus)
+        #expect(run.standardOutput.contains(meteor), "missing '\(meteor)' in:\n\(run.standardOutput)")
         #expect(run.standardOutput.contains("SPICE    not computed"))
     }
 
@@ -63,9 +75,45 @@ import Testing
             for (metric, value) in zip(CaptionScores.metricNames, wanted) {
                 #expect(abs((scores[metric]?.doubleValue ?? .nan) - value) <= 1e-6, "\(name) \(metric)")
             }
+            let meteor = try #require(Self.toolkitMETEOR().images[id])
+            #expect(abs((scores["METEOR"]?.doubleValue ?? .nan) - meteor) <= 1e-6, "\(name) METEOR")
         }
-        #expect(report["not_computed"] == .array([.string("METEOR"), .string("SPICE")]))
+        #expect(abs((report["corpus"]?["METEOR"]?.doubleValue ?? .nan) - (try Self.toolkitMETEOR().corpus)) <= 1e-6)
+        #expect(report["not_computed"] == .array([.string("SPICE")]))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["report.json"])
+    }
+
+    @Test func metricsChoosesASubset() throws {
+        let folder = try ScratchFolder()
+        let reportPath = folder.path("report.json")
+        let run = try Self.run(["score", "--results", Self.fixture("results.json"), "--references", Self.fixture("captions.json"),
+                                "--metrics", "bleu,cider", "--report", reportPath])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(!run.standardOutput.contains("METEOR") && !run.standardOutput.contains("ROUGE_L"))
+        let report = try JSONReader.parse(Array(try Data(contentsOf: URL(fileURLWithPath: reportPath))), path: reportPath)
+        #expect(report["corpus"]?.objectMembers?.map(\.key) == ["Bleu_1", "Bleu_2", "Bleu_3", "Bleu_4", "CIDEr"])
+        #expect(report["not_computed"] == .array([.string("METEOR"), .string("ROUGE_L"), .string("SPICE")]))
+        let bad = try Self.run(["score", "--results", Self.fixture("results.json"), "--references", Self.fixture("captions.json"),
+                                "--metrics", "bleu,spice"])
+        #expect(bad.status == 64)
+    }
+
+    /// Without METEOR's data (and no way to fetch it), the other metrics are still scored.
+    @Test func saysWhenMETEORsDataIsMissing() throws {
+        let folder = try ScratchFolder()
+        let reportPath = folder.path("report.json")
+        let run = try Self.run(["score", "--results", Self.fixture("results.json"), "--references", Self.fixture("captions.json"),
+                                "--report", reportPath],
+                               environment: ["CAPTIONKIT_CACHE": folder.path("cache"), "PIP_INDEX_URL": "http://127.0.0.1:9/simple",
+                                             "PIP_RETRIES": "0", "PIP_TIMEOUT": "2", "PIP_NO_CACHE_DIR": "1", "PIP_FIND_LINKS": ""])
+        #expect(run.status == 0, "\(run.standardError)")
+        #expect(run.standardOutput.contains("METEOR   not computed"))
+        #expect(run.standardOutput.contains("CIDEr"))
+        let notes = run.standardError.split(separator: "\n").filter { $0.contains("METEOR not computed") }
+        #expect(notes.count == 1, "\(run.standardError)")
+        let report = try JSONReader.parse(Array(try Data(contentsOf: URL(fileURLWithPath: reportPath))), path: reportPath)
+        #expect(report["corpus"]?["METEOR"] == nil)
+        #expect(report["not_computed"] == .array([.string("METEOR"), .string("SPICE")]))
     }
 
     /// Hash seeds differ between processes; the report must not depend on them.

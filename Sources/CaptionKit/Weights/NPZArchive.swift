@@ -25,6 +25,18 @@ public struct NPZArchive: Sendable {
         try self.init(region: ByteRegion.mapping(path: url.path), path: url.path)
     }
 
+    /// The zip archive held in `bytes` (one read out of another archive, such as a `.jar`
+    /// inside a wheel); `path` names it in errors.
+    public init(bytes: [UInt8], path: String) throws(CaptionError) {
+        let region = ByteRegion.allocated(count: bytes.count) { buffer in
+            buffer.copyBytes(from: bytes)
+        }
+        guard let region else {
+            throw CaptionError.unreadableFile(path: path, reason: "cannot allocate \(bytes.count) bytes")
+        }
+        try self.init(region: region, path: path)
+    }
+
     /// The archive whose bytes are `region`; `path` names it in errors.
     init(region: ByteRegion, path: String) throws(CaptionError) {
         self.path = path

@@ -33,8 +33,9 @@ enum CaptionEvalExecutable {
     /// The executable.
     static let url = Bundle.main.bundleURL.appendingPathComponent("caption-eval")
 
-    /// Starts the executable with `arguments`; standard input is empty.
-    static func start(_ arguments: [String]) throws -> Started {
+    /// Starts the executable with `arguments` (and `environment` added to this process's);
+    /// standard input is empty.
+    static func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Started {
         let files = try ScratchFolder()
         for name in ["stdout", "stderr", "stdin"] {
             try Data().write(to: files.url(name))
@@ -44,8 +45,8 @@ enum CaptionEvalExecutable {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "CAPTIONKIT_MODEL")
-        environment["CAPTIONKIT_CACHE"] = "/nonexistent/captionkit-cache"
-        process.environment = environment
+        // CAPTIONKIT_CACHE is left alone: METEOR's data (scripts/fetch-meteor-data) lives there.
+        process.environment = environment.merging(extra) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: files.url("stdout"))
         process.standardError = try FileHandle(forWritingTo: files.url("stderr"))
         process.standardInput = try FileHandle(forReadingFrom: files.url("stdin"))
@@ -54,8 +55,8 @@ enum CaptionEvalExecutable {
     }
 
     /// Runs the executable with `arguments` to its end.
-    static func run(_ arguments: [String]) throws -> CommandRun {
-        try start(arguments).finish()
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> CommandRun {
+        try start(arguments, environment: environment).finish()
     }
 }
 
