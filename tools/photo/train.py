@@ -233,7 +233,7 @@ def main(argv: list[str] | None = None) -> int:
             loss.backward()
             torch.nn.utils.clip_grad_norm_(decoder.parameters(), args.clip)
             optimizer.step()
-            running, seen = running + float(loss), seen + 1
+            running, seen = running + loss.item(), seen + 1
             if batch % 20 == 0:
                 print(f"epoch {epoch + 1} batch {batch}/{batches_per_epoch} loss {running / seen:.3f} "
                       f"({time.time() - epoch_started:.0f} s)", flush=True)
