@@ -18,9 +18,8 @@ from pathlib import Path
 
 import torch
 
-from sat.beam_search import caption_image_file
 from sat.bundle import load_bundle
-from sat.jsontext import dumps, float32_value
+from sat.reference_captions import write_reference_captions
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENES = ROOT / "Fixtures" / "scenes"
@@ -33,15 +32,9 @@ def main() -> int:
     torch.set_num_threads(1)
     model, config, vocab = load_bundle(ROOT / "weights" / "scenes")
     model.eval()
-    captions = []
-    for name in IMAGES:
-        result = caption_image_file(model, config, vocab, SCENES / name, BEAM_SIZE, MAX_LENGTH)
-        captions.append({"image": name, "tokens": result["tokens"],
-                         "score": float32_value(result["score"]), "finished": result["finished"]})
-        print(f"{name}: {' '.join(result['tokens'])}")
-    document = {"model": "weights/scenes", "beam_size": BEAM_SIZE, "max_length": MAX_LENGTH,
-                "captions": captions}
-    (SCENES / "bundled-captions.json").write_text(dumps(document) + "\n", encoding="utf-8")
+    images = [(SCENES / name, {}) for name in IMAGES]
+    write_reference_captions(model, config, vocab, "weights/scenes", images, SCENES / "bundled-captions.json",
+                             BEAM_SIZE, MAX_LENGTH)
     return 0
 
 

@@ -20,9 +20,8 @@ from pathlib import Path
 
 import torch
 
-from sat.beam_search import caption_image_file
 from sat.bundle import load_bundle
-from sat.jsontext import dumps, float32_value
+from sat.reference_captions import write_reference_captions
 
 ROOT = Path(__file__).resolve().parent.parent
 PHOTOS = ROOT / "Fixtures" / "photos"
@@ -40,17 +39,10 @@ def main() -> int:
     model, config, vocab = load_bundle(ROOT / "weights" / "default")
     model.eval()
     dev = (args.flickr8k / "Flickr_8k.devImages.txt").read_text().split()[:DEV_IMAGES]
-    images = [("fixtures", PHOTOS / name) for name in COMMITTED]
-    images += [("flickr8k", args.flickr8k / "images" / name) for name in dev]
-    captions = []
-    for source, path in images:
-        result = caption_image_file(model, config, vocab, path, BEAM_SIZE, MAX_LENGTH)
-        captions.append({"image": path.name, "source": source, "tokens": result["tokens"],
-                         "score": float32_value(result["score"]), "finished": result["finished"]})
-        print(f"{path.name}: {' '.join(result['tokens'])}")
-    document = {"model": "weights/default", "beam_size": BEAM_SIZE, "max_length": MAX_LENGTH,
-                "captions": captions}
-    (PHOTOS / "default-captions.json").write_text(dumps(document) + "\n", encoding="utf-8")
+    images = [(PHOTOS / name, {"source": "fixtures"}) for name in COMMITTED]
+    images += [(args.flickr8k / "images" / name, {"source": "flickr8k"}) for name in dev]
+    write_reference_captions(model, config, vocab, "weights/default", images, PHOTOS / "default-captions.json",
+                             BEAM_SIZE, MAX_LENGTH)
     return 0
 
 

@@ -7,23 +7,8 @@ import CaptionKit
 /// reference's beam-3 captions of example.png (the README's first command) and 20 test scenes.
 @Suite("Bundled model parity with PyTorch")
 struct BundledModelTests {
-    struct ReferenceCaption: Decodable {
-        let image: String
-        let tokens: [String]
-        let score: Float
-        let finished: Bool
-    }
-
-    struct ReferenceFile: Decodable {
-        let beamSize: Int
-        let maxLength: Int
-        let captions: [ReferenceCaption]
-    }
-
-    static func references() throws -> ReferenceFile {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try decoder.decode(ReferenceFile.self, from: Data(contentsOf: Fixtures.url("scenes/bundled-captions.json")))
+    static func references() throws -> ReferenceCaptionFile {
+        try ReferenceCaptionFile.read(Fixtures.url("scenes/bundled-captions.json"))
     }
 
     @Test("weights/scenes captions the fixture scenes as PyTorch does")

@@ -10,25 +10,7 @@ import CaptionKit
 /// their test runs only where it is.
 @Suite("Photo model parity with PyTorch")
 struct PhotoModelTests {
-    struct ReferenceCaption: Decodable {
-        let image: String
-        let source: String
-        let tokens: [String]
-        let score: Float
-        let finished: Bool
-    }
-
-    struct ReferenceFile: Decodable {
-        let beamSize: Int
-        let maxLength: Int
-        let captions: [ReferenceCaption]
-    }
-
-    static let references: ReferenceFile? = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        return try? decoder.decode(ReferenceFile.self, from: Data(contentsOf: Fixtures.url("photos/default-captions.json")))
-    }()
+    static let references = try? ReferenceCaptionFile.read(Fixtures.url("photos/default-captions.json"))
 
     static let flickr8kImages: URL = {
         if let folder = ProcessInfo.processInfo.environment["CAPTIONKIT_FLICKR8K"] {
