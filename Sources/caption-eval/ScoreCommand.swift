@@ -70,9 +70,8 @@ struct ScoreCommand: ParsableCommand {
             let dataset = try DatasetSelection.read(path: references, format: format, split: split, splitFile: splitFile)
             try DatasetSelection.score(try CandidateResults.read(path: results), against: dataset, metrics: metrics.metrics, reportPath: report)
         } catch {
-            let message = (error as? EvaluationError).map {
-                DatasetSelection.message(for: $0, references: references, split: split, splitFile: splitFile)
-            } ?? "\(error)"
+            // Every step throws EvaluationError (typed throws), so `error` is one.
+            let message = DatasetSelection.message(for: error, references: references, split: split, splitFile: splitFile)
             FileHandle.standardError.write(Data("caption-eval: \(message)\n".utf8))
             throw ExitCode.failure
         }
