@@ -3,7 +3,9 @@ import CaptionKit
 import Foundation
 
 /// `caption IMAGE...`: the command's options, their validation, and the run.
-struct CaptionCommand: ParsableCommand {
+struct CaptionCommand: ExecutableCommand {
+    static let usageName = "caption"
+
     static let configuration = CommandConfiguration(
         commandName: "caption",
         abstract: "Caption images with a Show, Attend and Tell model.",
@@ -196,23 +198,5 @@ struct CaptionCommand: ParsableCommand {
                 throw CommandFailure("\(path): cannot create the attention folder: \(reason)")
             }
         }
-    }
-
-    /// Parses the command line and runs; returns the exit status. Usage errors are one line
-    /// `caption: MESSAGE (see 'caption --help')` on standard error, status 64; `--help` and
-    /// `--version` print to standard output, status 0.
-    static func runFromCommandLine(_ arguments: [String]) -> Int32 {
-        let command: CaptionCommand
-        do {
-            command = try parse(arguments)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                exit(withError: error)
-            }
-            StandardStream.error.writeLine("caption: \(message(for: error)) (see 'caption --help')")
-            return code.rawValue
-        }
-        return command.execute()
     }
 }

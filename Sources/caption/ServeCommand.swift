@@ -5,7 +5,9 @@ import Foundation
 
 /// `caption serve`: the HTTP captioning service (docs/serve.md). Loads the model once, then
 /// answers `POST /v1/captions` and serves the web page at `/` until SIGTERM or SIGINT.
-struct ServeCommand: ParsableCommand {
+struct ServeCommand: ExecutableCommand {
+    static let usageName = "caption serve"
+
     static let configuration = CommandConfiguration(
         commandName: "caption serve",
         abstract: "Serve captions over HTTP, with a web page at /.",
@@ -104,23 +106,6 @@ struct ServeCommand: ParsableCommand {
         }
         finished.wait()
         return status.value
-    }
-
-    /// Parses `caption serve`'s arguments and runs; returns the exit status (64 for a usage
-    /// error, as `caption`).
-    static func runFromCommandLine(_ arguments: [String]) -> Int32 {
-        let command: ServeCommand
-        do {
-            command = try parse(arguments)
-        } catch {
-            let code = exitCode(for: error)
-            if code == .success {
-                exit(withError: error)
-            }
-            StandardStream.error.writeLine("caption serve: \(message(for: error)) (see 'caption serve --help')")
-            return code.rawValue
-        }
-        return command.execute()
     }
 }
 
