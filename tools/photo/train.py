@@ -18,7 +18,9 @@ are computed once per image; the captions are sorted by length, so that step t r
 captions still going (no padding steps). Loss: cross-entropy of every word and <end>, plus the
 doubly stochastic attention penalty lambda * mean over captions and positions of
 (1 - sum_t alpha_tp)^2.
-Dropout on h before fc, Adam, gradient-norm clipping, cosine learning-rate decay. The features
+Dropout on h before fc, Adam, gradient-norm clipping, cosine learning-rate decay, and an
+exponential moving average of the weights (--ema-decay, per batch; 0 turns it off): the average,
+not the last step's weights, is what is scored on dev and exported. The features
 are multiplied by FEATURE_SCALE inside training (conv5_3 values reach 500); export folds that
 factor into the weights that read features (encoder_att, init_h, init_c and the context
 columns of the LSTM's weight_ih), so the bundle reads the raw features the engine computes.
@@ -34,6 +36,7 @@ vocab.json and config.json into --bundle (the encoder tensors there are left alo
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import math
 import sys
@@ -141,6 +144,37 @@ def dev_scores(candidates: list[str], references: list[list[str]], with_meteor: 
     return scores
 
 
+class WeightAverage:
+    """Exponential moving average of a module's weights, bias-corrected as in Adam: after step t,
+    sum = decay * sum + (1 - decay) * weights and the average is sum / (1 - decay^t), a weighted
+    mean of the weights after every step so far (the initial weights get no share)."""
+
+    def __init__(self, module: torch.nn.Module, decay: float):
+        self.decay = decay
+        self.steps = 0
+        self.sums = {key: torch.zeros_like(tensor) for key, tensor in module.state_dict().items()}
+
+    @torch.no_grad()
+    def update(self, module: torch.nn.Module) -> None:
+        self.steps += 1
+        for key, tensor in module.state_dict().items():
+            self.sums[key].mul_(self.decay).add_(tensor, alpha=1 - self.decay)
+
+    def module(self, like: torch.nn.Module) -> torch.nn.Module:
+        """A copy of `like` holding the averaged weights."""
+        averaged = copy.deepcopy(like)
+        correction = 1 - self.decay ** self.steps
+        averaged.load_state_dict({key: tensor / correction for key, tensor in self.sums.items()})
+        return averaged
+
+    def saved(self) -> dict:
+        """What a checkpoint keeps (restore with `restore`)."""
+        return {"steps": self.steps, "sums": self.sums}
+
+    def restore(self, saved: dict) -> None:
+        self.steps, self.sums = saved["steps"], saved["sums"]
+
+
 def export(decoder: AttentionDecoder, config: dict, vocab: dict[str, int], bundle: Path) -> None:
     """Writes the decoder (float16, FEATURE_SCALE folded in), vocab.json and config.json."""
     state = {key: tensor.detach().clone() for key, tensor in decoder.state_dict().items()}
@@ -153,6 +187,11 @@ def export(decoder: AttentionDecoder, config: dict, vocab: dict[str, int], bundl
         np.save(bundle / f"decoder.{key}.npy", tensor.numpy().astype(np.float16), allow_pickle=False)
     (bundle / "vocab.json").write_text(vocab_json(vocab), encoding="utf-8")
     (bundle / "config.json").write_text(config_json(config), encoding="utf-8")
+
+
+def evaluated(decoder: AttentionDecoder, average: WeightAverage | None) -> AttentionDecoder:
+    """The decoder that is scored and exported: the weight average when there is one."""
+    return average.module(decoder) if average is not None else decoder
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -169,6 +208,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dropout", type=float, default=0.5)
     parser.add_argument("--attention-penalty", type=float, default=1.0)
     parser.add_argument("--clip", type=float, default=5.0)
+    parser.add_argument("--ema-decay", type=float, default=0.999,
+                        help="per-batch decay of the weight average that is scored and exported (0: off)")
     parser.add_argument("--min-word-count", type=int, default=5)
     parser.add_argument("--beam-size", type=int, default=3)
     parser.add_argument("--dev-images", type=int, default=1000, help="dev images captioned after each epoch")
@@ -193,14 +234,17 @@ def main(argv: list[str] | None = None) -> int:
 
     decoder = AttentionDecoder(config["decoder"], len(vocab))
     optimizer = torch.optim.Adam(decoder.parameters(), lr=args.learning_rate)
+    average = WeightAverage(decoder, args.ema_decay) if args.ema_decay > 0 else None
     history: list[dict] = []
     start_epoch, best_cider, elapsed_before = 0, -1.0, 0.0
     checkpoint_path, best_path = args.run / "checkpoint.pt", args.run / "best.pt"
     if args.resume or args.export_only:
         state = torch.load(best_path if args.export_only else checkpoint_path, weights_only=False)
         decoder.load_state_dict(state["decoder"])
+        if average is not None:
+            average.restore(state["average"])
         if args.export_only:
-            export(decoder, config, state["vocab"], args.bundle)
+            export(evaluated(decoder, average), config, state["vocab"], args.bundle)
             print(f"exported epoch {state['epoch']} to {args.bundle}")
             return 0
         optimizer.load_state_dict(state["optimizer"])
@@ -233,6 +277,8 @@ def main(argv: list[str] | None = None) -> int:
             loss.backward()
             torch.nn.utils.clip_grad_norm_(decoder.parameters(), args.clip)
             optimizer.step()
+            if average is not None:
+                average.update(decoder)
             running, seen = running + loss.item(), seen + 1
             if batch % 20 == 0:
                 print(f"epoch {epoch + 1} batch {batch}/{batches_per_epoch} loss {running / seen:.3f} "
@@ -241,7 +287,7 @@ def main(argv: list[str] | None = None) -> int:
         record = {"epoch": epoch + 1, "loss": running / seen, "train_s": train_seconds}
         improved = False
         if epoch + 1 >= args.evaluate_from:
-            candidates = dev_captions(decoder, dev_features, vocab, args.beam_size)
+            candidates = dev_captions(evaluated(decoder, average), dev_features, vocab, args.beam_size)
             scores = dev_scores(candidates, dev_references, with_meteor=True)
             record.update(eval_s=time.time() - epoch_started - train_seconds, **scores, examples=candidates[:5])
             improved = scores["CIDEr-D"] > best_cider
@@ -250,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(record), flush=True)
         elapsed = elapsed_before + time.time() - started
         state = {"decoder": decoder.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch + 1,
+                 "average": average.saved() if average is not None else None,
                  "best_cider": best_cider, "history": history, "elapsed": elapsed, "vocab": vocab,
                  "rng": torch.get_rng_state()}
         if improved:
@@ -264,7 +311,9 @@ def main(argv: list[str] | None = None) -> int:
 
     best = torch.load(best_path, weights_only=False)
     decoder.load_state_dict(best["decoder"])
-    export(decoder, config, vocab, args.bundle)
+    if average is not None:
+        average.restore(best["average"])
+    export(evaluated(decoder, average), config, vocab, args.bundle)
     print(f"exported epoch {best['epoch']} (dev CIDEr-D {best['best_cider']:.4f}) to {args.bundle}", flush=True)
     return 0
 
