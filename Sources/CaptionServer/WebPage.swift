@@ -123,7 +123,8 @@ function render() {
   });
   const list = $("nbest");
   list.textContent = "";
-  [answer].concat(answer.alternatives || []).forEach((entry) => {
+  // `n_best` (as `caption --json --n-best` writes it) lists every caption, best first.
+  (answer.n_best || [answer]).forEach((entry) => {
     const item = document.createElement("li");
     const score = document.createElement("span");
     score.className = "score";
