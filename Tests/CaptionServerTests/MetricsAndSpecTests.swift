@@ -32,7 +32,7 @@ import Testing
         for option in CaptionRequestOptions.known {
             #expect(spec.contains("name: \(option)"), "missing query parameter \(option)")
         }
-        for field in ["timings_ms", "attention", "grid_height", "alternatives", "finished", "vocabulary_size", "retry-after"] {
+        for field in ["timings_ms", "attention", "grid_height", "n_best", "finished", "vocabulary_size", "retry-after"] {
             #expect(spec.lowercased().contains(field.lowercased()), "missing \(field)")
         }
     }
