@@ -13,13 +13,17 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
     public let message: String
     /// Seconds after which a retry may succeed (sent as `Retry-After`), for 503.
     public let retryAfterSeconds: Int?
+    /// The method the path takes (sent as `Allow`), for 405.
+    public let allowedMethod: HTTPRequest.Method?
 
     /// An error with its status, code and message.
-    public init(status: HTTPResponse.Status, code: String, message: String, retryAfterSeconds: Int? = nil) {
+    public init(status: HTTPResponse.Status, code: String, message: String, retryAfterSeconds: Int? = nil,
+                allowedMethod: HTTPRequest.Method? = nil) {
         self.status = status
         self.code = code
         self.message = message
         self.retryAfterSeconds = retryAfterSeconds
+        self.allowedMethod = allowedMethod
     }
 
     /// The JSON body: `{"error": {"code": CODE, "message": MESSAGE}}`.
@@ -32,6 +36,9 @@ public struct APIError: Error, HTTPResponseError, Sendable, Equatable {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfterSeconds {
             headers[.retryAfter] = String(retryAfterSeconds)
+        }
+        if let allowedMethod {
+            headers[.allow] = allowedMethod.rawValue
         }
         if status == .contentTooLarge || status == .requestTimeout {
             // The rest of the body is not read: the connection cannot carry another request.
@@ -60,6 +67,12 @@ extension APIError {
     /// 404: no such path.
     static func notFound(_ path: String) -> APIError {
         APIError(status: .notFound, code: "not_found", message: "no such path: \(path)")
+    }
+
+    /// 405: a path asked with a method it does not take.
+    static func methodNotAllowed(path: String, allowed: HTTPRequest.Method) -> APIError {
+        APIError(status: .methodNotAllowed, code: "method_not_allowed",
+                 message: "\(path) takes \(allowed.rawValue) only", allowedMethod: allowed)
     }
 
     /// 408: the body did not arrive in time.

@@ -63,18 +63,19 @@ struct CaptionRequestOptions: Equatable {
         }
     }
 
-    /// `none`, `avg`, `wu` or `wu:ALPHA` (as `caption --length-penalty`).
+    /// The largest GNMT alpha a client may ask for.
+    static let maximumWuAlpha: Float = 10
+
+    /// `none`, `avg`, `wu` or `wu:ALPHA`, read as `caption --length-penalty` reads it, with
+    /// ALPHA from 0 to `maximumWuAlpha`.
     private static func lengthPenalty(_ value: String) throws -> DecodingOptions.LengthPenalty {
-        let failure = APIError.badOption("option 'length_penalty' must be none, avg, wu or wu:ALPHA (ALPHA from 0 to 10), got '\(value)'")
-        switch value {
-        case "none": return .none
-        case "avg": return .average
-        case "wu": return .wu(alpha: 0.7)
-        default:
-            guard value.hasPrefix("wu:"), let alpha = Float(value.dropFirst(3)), alpha.isFinite, (0...10).contains(alpha) else {
-                throw failure
-            }
-            return .wu(alpha: alpha)
+        let forms = DecodingOptions.LengthPenalty.textForms.joined(separator: ", ")
+        guard let penalty = DecodingOptions.LengthPenalty(text: value) else {
+            throw APIError.badOption("option 'length_penalty' must be one of \(forms) (ALPHA from 0 to 10), got '\(value)'")
         }
+        if case let .wu(alpha) = penalty, !(0...maximumWuAlpha).contains(alpha) {
+            throw APIError.badOption("option 'length_penalty': ALPHA must be from 0 to 10, got '\(value)'")
+        }
+        return penalty
     }
 }

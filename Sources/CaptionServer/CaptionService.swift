@@ -37,6 +37,10 @@ public final class CaptionService: Sendable {
         }
     }
 
+    /// Seconds past `--read-timeout` after which a silent connection is closed without an
+    /// answer (one that stops partway through its request head, or idles between requests).
+    static let idleGraceSeconds = 10.0
+
     /// The Hummingbird application serving the routes. `onServerRunning` is told the port
     /// once the server listens.
     public func makeApplication(logger: Logger? = nil,
@@ -44,12 +48,16 @@ public final class CaptionService: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ErrorMiddleware(metrics: metrics))
         ServiceRoutes(service: self).add(to: router)
-        let idleTimeout = TimeAmount.milliseconds(Int64(configuration.readTimeoutSeconds * 1000))
+        // The read deadline of a body is UploadReader's, answered 408; Hummingbird's idle timer
+        // (which closes without an answer) only ends connections that stay silent longer.
+        let idleTimeout = TimeAmount.milliseconds(Int64((configuration.readTimeoutSeconds + CaptionService.idleGraceSeconds) * 1000))
+        let bodyLimit = configuration.maxBodyBytes
         var appLogger = logger ?? Logger(label: "caption-serve")
         if logger == nil { appLogger.logLevel = .notice }
         return Application(
             router: router,
-            server: .http1(configuration: .init(idleTimeout: idleTimeout)),
+            server: .http1(configuration: .init(additionalChannelHandlers: [UnwantedBodyHandler(limit: bodyLimit)],
+                                                idleTimeout: idleTimeout)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "caption-serve"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
             logger: appLogger

@@ -4,7 +4,7 @@ import Hummingbird
 import NIOCore
 
 /// Outermost middleware: counts every answer by status in the metrics, and turns every
-/// error into the API's JSON error (Hummingbird's own 404, 405 and body-limit errors
+/// error into the API's JSON error (Hummingbird's own 404 and body-limit errors
 /// included; anything unexpected becomes a 500 that names no internals).
 struct ErrorMiddleware: RouterMiddleware {
     /// The metrics answers are counted in.
@@ -35,8 +35,6 @@ struct ErrorMiddleware: RouterMiddleware {
             return APIError(status: .contentTooLarge, code: "body_too_large", message: "the request body is too large")
         case let error as HTTPError where error.status == .notFound:
             return APIError.notFound(path)
-        case let error as HTTPError where error.status == .methodNotAllowed:
-            return APIError(status: .methodNotAllowed, code: "method_not_allowed", message: "\(path) does not accept this method")
         case let error as HTTPError:
             return APIError(status: error.status, code: "http_error", message: error.body ?? error.status.reasonPhrase)
         default:

@@ -11,14 +11,14 @@ struct ServiceRoutes {
     /// Adds every route to `router`.
     func add(to router: Router<BasicRequestContext>) {
         let service = self.service
-        router.get("/") { _, _ in
+        ServiceRoutes.route(router, "/", .get) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
                      body: .init(byteBuffer: ByteBuffer(string: WebPage.html)))
         }
-        router.get("/healthz") { _, _ in
+        ServiceRoutes.route(router, "/healthz", .get) { _, _ in
             ServiceRoutes.json("{\"status\": \"ok\"}")
         }
-        router.get("/metrics") { _, _ in
+        ServiceRoutes.route(router, "/metrics", .get) { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: service.metrics.text())))
         }
@@ -26,10 +26,10 @@ struct ServiceRoutes {
         if let token = service.configuration.token {
             v1.add(middleware: BearerTokenMiddleware(token: token))
         }
-        v1.get("model") { _, _ in
+        ServiceRoutes.route(v1, "model", .get) { _, _ in
             ServiceRoutes.json(ModelDescription(bundle: service.captioner.bundle, configuration: service.configuration).json)
         }
-        v1.post("captions") { request, _ in
+        ServiceRoutes.route(v1, "captions", .post) { request, _ in
             let clock = ContinuousClock()
             let started = clock.now
             do {
@@ -43,6 +43,21 @@ struct ServiceRoutes {
             } catch {
                 service.metrics.recordCaptionLatency(clock.now - started)
                 throw error
+            }
+        }
+    }
+
+    /// The methods a route path is answered 405 for when it does not take them.
+    static let refusedMethods: [HTTPRequest.Method] = [.get, .post, .put, .delete, .patch]
+
+    /// Adds `handler` for `method` on `path`, and a 405 answer naming `method` in `Allow`
+    /// for the other methods of `refusedMethods` on the same path.
+    private static func route(_ routes: some RouterMethods<BasicRequestContext>, _ path: RouterPath, _ method: HTTPRequest.Method,
+                              handler: @escaping @Sendable (Request, BasicRequestContext) async throws -> Response) {
+        routes.on(path, method: method, use: handler)
+        for other in refusedMethods where other != method {
+            routes.on(path, method: other) { request, _ -> Response in
+                throw APIError.methodNotAllowed(path: request.uri.path, allowed: method)
             }
         }
     }

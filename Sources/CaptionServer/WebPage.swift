@@ -26,6 +26,7 @@ enum WebPage {
   #frame { position: relative; display: inline-block; line-height: 0; background: #ddd; min-width: 120px; min-height: 120px; }
   #preview { width: 384px; max-width: 90vw; height: auto; display: block; }
   #overlay { position: absolute; left: 0; top: 0; pointer-events: none; }
+  #words { flex: 1 1 260px; min-width: 0; }
   #caption { font-size: 22px; margin: 0 0 12px; }
   .word { padding: 1px 3px; border-radius: 4px; cursor: pointer; }
   .word:hover, .word.active { background: #ffd54a; }
@@ -50,7 +51,7 @@ enum WebPage {
   <div id="error" role="alert"></div>
   <div id="result" class="hidden">
     <div id="frame"><img id="preview" alt="the uploaded image"><canvas id="overlay"></canvas></div>
-    <div>
+    <div id="words">
       <p id="caption"></p>
       <ol id="nbest"></ol>
     </div>
@@ -123,7 +124,8 @@ function render() {
   });
   const list = $("nbest");
   list.textContent = "";
-  [answer].concat(answer.alternatives || []).forEach((entry) => {
+  // `n_best` (as `caption --json --n-best` writes it) lists every caption, best first.
+  (answer.n_best || [answer]).forEach((entry) => {
     const item = document.createElement("li");
     const score = document.createElement("span");
     score.className = "score";

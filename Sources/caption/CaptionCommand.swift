@@ -26,11 +26,17 @@ struct CaptionCommand: ExecutableCommand {
             printed, and leaving them out does not change a score.
 
             The model is --model, else $CAPTIONKIT_MODEL, else weights/default in the working \
-            directory, else weights/default in the CaptionKit checkout the executable was built in.
+            directory, else the user's model cache ($CAPTIONKIT_CACHE/models/default, by default \
+            ~/.cache/captionkit/models/default, which scripts/install-model fills), else \
+            weights/default in the CaptionKit checkout the executable was built in.
 
             Errors go to standard error as 'caption: PATH: reason'; the other images are still \
             captioned. Exit status: 0 when every image was captioned, 1 when anything failed, \
             64 for a usage error.
+
+            Subcommands:
+              caption serve [options]   serve captions over HTTP, with a web page
+                                        (its options: caption serve --help)
 
             Examples:
               caption photo.jpg

@@ -50,6 +50,12 @@ struct ServeCommand: ExecutableCommand {
     @Option(help: ArgumentHelp("Seconds a client may take to send its request body (then 408).", valueName: "seconds"))
     var readTimeout: Double = 30
 
+    /// The command's own `--json` formatter, so that the service answers the fields
+    /// `caption --json` prints.
+    static let renderer: CaptionRenderer = { caption, name, showsAlternatives in
+        OutputFormatter(json: true, showsImagePath: false, showsAlternatives: showsAlternatives).text(for: caption, imagePath: name)
+    }
+
     /// The environment variable that supplies the token when `--token` is not given.
     static let tokenVariable = "CAPTIONKIT_TOKEN"
 
@@ -79,9 +85,7 @@ struct ServeCommand: ExecutableCommand {
             let captioner = try Captioner(modelAt: URL(fileURLWithPath: modelPath))
             // Each worker captions one image on one thread (ThreadPlan's plan for several images).
             ThreadPlan(threads: serverConfiguration.workers, singleImage: false).apply()
-            service = CaptionService(captioner: captioner, configuration: serverConfiguration) { caption, name, alternatives in
-                OutputFormatter(json: true, showsImagePath: false, showsAlternatives: alternatives).text(for: caption, imagePath: name)
-            }
+            service = CaptionService(captioner: captioner, configuration: serverConfiguration, renderer: ServeCommand.renderer)
         } catch {
             StandardStream.error.writeLine("caption serve: \(error)")
             return 1

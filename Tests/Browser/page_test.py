@@ -1,13 +1,14 @@
 """The web page of `caption serve` in headless Chromium (run by scripts/browser-test).
 
 Uploads a fixture image, waits for the caption, checks it equals the `caption` command's,
-checks the n-best list, hovers a word and checks its attention map is drawn over the image,
+checks the n-best list shows the captions and scores `caption --json --n-best 3` prints, hovers a word and checks its attention map is drawn over the image,
 uploads a text file and checks the error is shown in plain words, and saves screenshots.
 Prints one line per check and a closing 'browser: N passed, N failed' line; exits 1 on any
 failure.
 """
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -53,6 +54,8 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--image", required=True)
     parser.add_argument("--expected", required=True, help="the caption `caption` prints for --image")
+    parser.add_argument("--expected-n-best", required=True,
+                        help="the JSON object `caption --json --n-best 3` prints for --image")
     parser.add_argument("--screenshots", required=True)
     arguments = parser.parse_args()
 
@@ -68,10 +71,14 @@ def main():
         shown = " ".join(words)
         check("caption equals the command's", shown == arguments.expected,
               f"page {shown!r}, command {arguments.expected!r}")
+        expected_n_best = json.loads(arguments.expected_n_best)["n_best"]
         entries = driver.find_elements(By.CSS_SELECTOR, "#nbest li")
-        check("n-best list shown with scores", len(entries) >= 1 and entries[0].text.endswith(arguments.expected)
-              and entries[0].find_element(By.CLASS_NAME, "score").text.startswith("-"),
-              " | ".join(entry.text for entry in entries))
+        shown_n_best = [(entry.find_element(By.CLASS_NAME, "score").text, entry.text) for entry in entries]
+        check("n-best list shows the command's n_best captions with their scores",
+              len(entries) == len(expected_n_best) == 3
+              and all(text.endswith(expected["caption"]) and abs(float(score) - expected["score"]) < 0.0015
+                      for (score, text), expected in zip(shown_n_best, expected_n_best)),
+              f"page {shown_n_best!r}, command {[(e['score'], e['caption']) for e in expected_n_best]!r}")
         check("image shown", driver.execute_script(
             "const i = document.getElementById('preview'); return i.complete && i.naturalWidth > 0;"))
         check("no attention drawn before a hover", overlay_coverage(driver) == 0)
@@ -88,14 +95,15 @@ def main():
         wait.until(lambda d: overlay_coverage(d) == 0)
         check("map hidden when the pointer leaves", True)
 
-        with tempfile.NamedTemporaryFile("w", suffix=".png", delete=False) as text_file:
-            text_file.write("this is a text file, not an image\n")
-        driver.find_element(By.ID, "file").send_keys(text_file.name)
-        wait.until(lambda d: d.find_element(By.ID, "error").text != "")
+        with tempfile.TemporaryDirectory() as folder:
+            text_file = os.path.join(folder, "notes.png")
+            with open(text_file, "w") as handle:
+                handle.write("this is a text file, not an image\n")
+            driver.find_element(By.ID, "file").send_keys(text_file)
+            wait.until(lambda d: d.find_element(By.ID, "error").text != "")
         message = driver.find_element(By.ID, "error").text
         check("error shown in plain words", message.startswith("That file is not a JPEG or PNG image"), message)
         driver.save_screenshot(os.path.join(arguments.screenshots, "page-error.png"))
-        os.unlink(text_file.name)
     finally:
         driver.quit()
 

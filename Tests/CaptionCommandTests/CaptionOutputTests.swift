@@ -173,7 +173,8 @@ import Testing
         #expect(version.status == 0 && version.output == "caption 0.1.0\n")
         let help = try CaptionExecutable.run(["--help"])
         #expect(help.status == 0)
-        for text in ["Examples:", "caption photo.jpg", "--n-best", "--attention-dir", "#RANK SCORE<TAB>CAPTION", "CAPTIONKIT_MODEL"] {
+        for text in ["Examples:", "caption photo.jpg", "--n-best", "--attention-dir", "#RANK SCORE<TAB>CAPTION", "CAPTIONKIT_MODEL",
+                     "caption serve [options]", "caption serve --help", "model cache", "CAPTIONKIT_CACHE"] {
             #expect(help.output.contains(text), "help lacks \(text)")
         }
     }

@@ -80,6 +80,11 @@ function done(summary, latency, requests)
   local parts = {}
   for _, status in ipairs(keys) do table.insert(parts, status .. ": " .. totals[status]) end
   io.write("statuses " .. table.concat(parts, ", ") .. "\n")
+  local failures = 0
+  for status, count in pairs(totals) do
+    if status >= 500 and status ~= 503 then failures = failures + count end
+  end
+  io.write(string.format("5xx other than 503: %d\n", failures))
   io.write(string.format("socket errors: connect %d, read %d, write %d, timeout %d\n",
     summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
   io.write(string.format("captions checked %d, differing from a single request %d\n", compared, mismatched))

@@ -2,6 +2,7 @@ import CaptionKit
 import Foundation
 import Hummingbird
 @testable import CaptionServer
+@testable import caption
 
 /// Paths of the repository's files, found by walking up from this file to Package.swift.
 enum ServerFixtures {
@@ -35,18 +36,8 @@ enum ServerFixtures {
 /// A `CaptionService` on the scene model, listening on 127.0.0.1 at a free port for the
 /// length of one test.
 enum LiveServer {
-    /// A minimal stand-in for the `caption --json` formatter (the real one lives in the
-    /// `caption` executable; ServeCommandTests checks the two answer alike).
-    static let renderer: CaptionRenderer = { caption, name, alternatives in
-        var fields = ["\"image\": \(JSONText.string(name))", "\"caption\": \(JSONText.string(caption.text))",
-                      "\"tokens\": [\(caption.tokens.map(JSONText.string).joined(separator: ", "))]",
-                      "\"score\": \(JSONText.number(caption.score))"]
-        if alternatives {
-            let list = caption.alternatives.map { "{\"caption\": \(JSONText.string($0.text)), \"score\": \(JSONText.number($0.score))}" }
-            fields.append("\"alternatives\": [\(list.joined(separator: ", "))]")
-        }
-        return "{\(fields.joined(separator: ", "))}\n"
-    }
+    /// `caption serve`'s renderer: the `caption --json` formatter.
+    static let renderer = ServeCommand.renderer
 
     /// Runs `body` with the port of a running service configured by `configuration` (its
     /// host and port are replaced by 127.0.0.1 and a free port), then stops the service.

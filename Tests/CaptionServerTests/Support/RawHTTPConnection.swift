@@ -28,9 +28,11 @@ struct HTTPAnswer {
 /// blocks, so tests run them through `RawHTTPConnection.offloaded` on a thread of their own,
 /// never on Swift's cooperative threads, which the server's handlers need.
 final class RawHTTPConnection: @unchecked Sendable {
-    private let descriptor: Int32
+    /// The socket; -1 once closed by a failed connect (so that it is closed once only:
+    /// the number may meanwhile belong to a socket of the server under test).
+    private var descriptor: Int32
 
-    /// Connects to `127.0.0.1:port`; reads time out after `timeout` seconds.
+    /// Connects to `127.0.0.1:port`; reads and writes time out after `timeout` seconds.
     init(port: Int, timeout: Double = 120) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { throw RawHTTPError("socket: \(errno)") }
@@ -43,16 +45,18 @@ final class RawHTTPConnection: @unchecked Sendable {
         }
         guard connected == 0 else {
             close(descriptor)
+            descriptor = -1
             throw RawHTTPError("connect to port \(port): errno \(errno)")
         }
         var interval = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - timeout.rounded(.down)) * 1e6))
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
         var one: Int32 = 1
         setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
     deinit {
-        close(descriptor)
+        if descriptor >= 0 { close(descriptor) }
     }
 
     /// Sends `data`; false when the server has closed the connection.
@@ -69,13 +73,37 @@ final class RawHTTPConnection: @unchecked Sendable {
         }
     }
 
-    /// Sends a request head (with `Content-Length` when `contentLength` is given).
+    /// Sends a request head (with `Content-Length` when `contentLength` is given, and
+    /// `Connection: close` unless `keepAlive`).
     @discardableResult
-    func sendHead(method: String, path: String, headers: [(String, String)], contentLength: Int?) -> Bool {
-        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n"
+    func sendHead(method: String, path: String, headers: [(String, String)], contentLength: Int?,
+                  keepAlive: Bool = false) -> Bool {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n" + (keepAlive ? "" : "Connection: close\r\n")
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if let contentLength { head += "Content-Length: \(contentLength)\r\n" }
         return send(Data((head + "\r\n").utf8))
+    }
+
+    /// Sends up to `total` body bytes, 64 KiB at a time (each as one chunk when `chunked`),
+    /// stopping early when the server closes the connection or stops reading for longer
+    /// than the timeout; returns the body bytes sent.
+    func sendBody(upTo total: Int, chunked: Bool) -> Int {
+        let piece = Data(repeating: 0x41, count: 65_536)
+        var sent = 0
+        while sent < total {
+            let data = chunked ? Data("10000\r\n".utf8) + piece + Data("\r\n".utf8) : piece
+            guard send(data) else { break }
+            sent += piece.count
+        }
+        return sent
+    }
+
+    /// Whether the server has closed the connection: a read finds its end (or a reset)
+    /// rather than timing out.
+    func isClosedByServer() -> Bool {
+        var byte: UInt8 = 0
+        let count = recv(descriptor, &byte, 1, 0)
+        return count == 0 || (count < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
     }
 
     /// Closes both directions at once (a client that goes away).
