@@ -32,7 +32,7 @@ seconds() {
   start=$(date +%s.%N)
   "$@" >/dev/null
   end=$(date +%s.%N)
-  echo "$end - $start" | bc
+  printf "%.3f\n" "$(echo "$end - $start" | bc)"
 }
 
 for count in "${counts[@]}"; do
