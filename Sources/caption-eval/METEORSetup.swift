@@ -3,7 +3,8 @@ import Foundation
 
 /// Finds METEOR's data for a scoring run: the pycocoevalcap wheel in the cache folder
 /// (`METEORData.defaultWheelPath`), fetched on first use by the project's
-/// `scripts/fetch-meteor-data` (looked for above the working directory and the executable).
+/// `scripts/fetch-meteor-data` (looked for above the working directory and the executable);
+/// its paraphrase table indexed in the METEOR cache beside it (`METEORCache.defaultFolder`).
 enum METEORSetup {
     /// A scorer, or why METEOR cannot be computed (one line).
     static func scorer() -> (scorer: METEORScorer?, problem: String?) {
@@ -27,7 +28,7 @@ enum METEORSetup {
             }
         }
         do {
-            return (METEORScorer(data: try METEORData(wheelPath: path), dataPath: path), nil)
+            return (METEORScorer(data: try METEORData(wheelPath: path), cache: METEORCache(folder: METEORCache.defaultFolder())), nil)
         } catch {
             return (nil, "METEOR's data cannot be read: \(error)")
         }

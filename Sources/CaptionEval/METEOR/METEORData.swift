@@ -4,8 +4,8 @@ import Foundation
 /// The data METEOR 1.5 needs, read from the COCO caption toolkit's wheel (pycocoevalcap 1.2,
 /// which `scripts/fetch-meteor-data` downloads once): from `meteor-1.5.jar` inside it the
 /// function words, the non-breaking prefixes, WordNet's synsets and irregular forms; and the
-/// gzip paraphrase table `paraphrase-en.gz`, kept compressed until a scorer reads the part of
-/// it that the evaluated text can use. The WordNet-derived files carry the WordNet 3.0
+/// gzip paraphrase table `paraphrase-en.gz`, left in the wheel until a scorer (or a METEOR
+/// cache being built) reads it. The WordNet-derived files carry the WordNet 3.0
 /// licence and METEOR is LGPL: they are read from the wheel at run time, never copied.
 public struct METEORData: Sendable {
     /// The wheel's file name.
@@ -21,15 +21,20 @@ public struct METEORData: Sendable {
     let baseForms: [String: [String]]
     /// The bytes of `synonym/english.synsets` (a word line, then a line of synset numbers).
     let synsetText: [UInt8]
-    /// `paraphrase-en.gz` as stored (gzip).
-    let paraphraseGzip: [UInt8]
+    /// The paraphrase table, read from the wheel each time its lines are asked for.
+    let paraphrases: ParaphraseSource
+
+    /// The user's cache folder: `$CAPTIONKIT_CACHE`, else `~/.cache/captionkit`.
+    static func cacheRoot(environment: [String: String]) -> String {
+        environment["CAPTIONKIT_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache/captionkit")
+    }
 
     /// Where the wheel is looked for: `$CAPTIONKIT_CACHE/wheels/`, else
     /// `~/.cache/captionkit/wheels/` (the folder `scripts/fetch-meteor-data` fills).
     public static func defaultWheelPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let cache = environment["CAPTIONKIT_CACHE"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (NSHomeDirectory() as NSString).appendingPathComponent(".cache/captionkit")
-        return ((cache as NSString).appendingPathComponent("wheels") as NSString).appendingPathComponent(wheelName)
+        ((cacheRoot(environment: environment) as NSString).appendingPathComponent("wheels") as NSString)
+            .appendingPathComponent(wheelName)
     }
 
     /// Reads the data from the wheel at `wheelPath`; every problem (no such file, not a zip,
@@ -49,9 +54,28 @@ public struct METEORData: Sendable {
             normalizer = METEORNormalizer(prefixes: METEORNormalizer.parsePrefixes(try text("nonbreaking/english.prefixes")))
             baseForms = Self.parseExceptions(try text("synonym/english.exceptions"))
             synsetText = try jar.contents(ofEntry: "synonym/english.synsets")
-            paraphraseGzip = try wheel.contents(ofEntry: Self.paraphraseEntry)
+            guard let stored = wheel.recordedChecksum(ofEntry: Self.paraphraseEntry) else {
+                throw CaptionError.invalidArrayFile(path: wheelPath, reason: "no entry named '\(Self.paraphraseEntry)'")
+            }
+            paraphrases = Self.paraphraseSource(wheel: wheel, checksum: stored.crc32, size: stored.size)
         } catch {
             throw .unreadableFile(path: wheelPath, reason: "not METEOR's data (\(error))")
+        }
+    }
+
+    /// `paraphrase-en.gz` in `wheel`, inflated through zlib line by line when read.
+    private static func paraphraseSource(wheel: NPZArchive, checksum: UInt32, size: Int) -> ParaphraseSource {
+        let path = "\(wheel.path) [\(paraphraseEntry)]"
+        return ParaphraseSource(checksum: checksum, size: size) { body throws(EvaluationError) in
+            let gzip: [UInt8]
+            do {
+                gzip = try wheel.contents(ofEntry: paraphraseEntry)
+            } catch {
+                throw .unreadableFile(path: path, reason: "\(error)")
+            }
+            if let failure = GzipLines.forEachLine(in: gzip, body) {
+                throw .unreadableFile(path: path, reason: failure)
+            }
         }
     }
 

@@ -7,12 +7,14 @@ import Foundation
 /// gives the image's statistics and score; the corpus score comes from the summed statistics.
 public struct METEORScorer: Sendable {
     private let data: METEORData
-    private let dataPath: String
+    private let cache: METEORCache?
 
-    /// A scorer over `data`, read from the wheel at `dataPath` (named in errors).
-    public init(data: METEORData, dataPath: String) {
+    /// A scorer over `data`. With a `cache`, the paraphrase table is looked up in its file
+    /// (built on first use); without one, the whole table is read from the wheel on every
+    /// `score` call.
+    public init(data: METEORData, cache: METEORCache? = nil) {
         self.data = data
-        self.dataPath = dataPath
+        self.cache = cache
     }
 
     /// The scores of one evaluation.
@@ -26,7 +28,7 @@ public struct METEORScorer: Sendable {
     }
 
     /// Scores PTB-tokenised captions (the text the toolkit sends the jar). Only the paraphrase
-    /// entries and synsets that the text's words can use are read; a damaged paraphrase table
+    /// entries and synsets that the text's words can use are kept; a damaged paraphrase table
     /// is an error naming the wheel.
     public func score(_ items: [(candidate: String, references: [String])]) throws(EvaluationError) -> Result {
         var vocabulary: [String: Int32] = [:]
@@ -44,7 +46,12 @@ public struct METEORScorer: Sendable {
             let (hypothesis, references) = Self.segment(candidate: item.candidate, references: item.references)
             return (indices(hypothesis), references.map(indices))
         }
-        let paraphrases = try ParaphraseTable(data: data, vocabulary: vocabulary, path: dataPath)
+        let paraphrases: ParaphraseTable
+        if let cache {
+            paraphrases = try cache.paraphrases(data.paraphrases, vocabulary: vocabulary).table
+        } else {
+            paraphrases = try ParaphraseTable(source: data.paraphrases, vocabulary: vocabulary)
+        }
         let facts = try wordFacts(words)
         var statistics: [METEORStatistics] = []
         var images: [Double] = []

@@ -8,12 +8,13 @@ import Darwin
 /// into memory (unmapped in `deinit`) or a buffer the region allocated (freed in `deinit`).
 ///
 /// Tensors that borrow weights name a region as their owner, so the memory stays valid
-/// while any tensor uses it. The bytes never change after the region is made.
-final class ByteRegion: @unchecked Sendable {
+/// while any tensor uses it. The bytes never change after the region is made. Public for
+/// CaptionEval's METEOR cache, which maps its index file the same way.
+public final class ByteRegion: @unchecked Sendable {
     /// First byte. Never null, even for an empty region.
     let base: UnsafeRawPointer
     /// Number of bytes.
-    let count: Int
+    public let count: Int
     /// Whether `base` came from `mmap` (and must be unmapped) rather than an allocation.
     let isMapped: Bool
 
@@ -25,7 +26,7 @@ final class ByteRegion: @unchecked Sendable {
 
     /// Maps the whole file at `path` read-only (private mapping). Nothing is read from the
     /// file until the bytes are touched. An empty file gives an empty region.
-    static func mapping(path: String) throws(CaptionError) -> ByteRegion {
+    public static func mapping(path: String) throws(CaptionError) -> ByteRegion {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw CaptionError.unreadableFile(path: path, reason: ByteRegion.lastErrorText())
@@ -72,7 +73,7 @@ final class ByteRegion: @unchecked Sendable {
 
     /// The bytes from `offset` on, `length` of them, as a buffer.
     /// - Precondition: the range lies inside the region.
-    func bytes(from offset: Int, count length: Int) -> UnsafeRawBufferPointer {
+    public func bytes(from offset: Int, count length: Int) -> UnsafeRawBufferPointer {
         precondition(offset >= 0 && length >= 0 && offset <= count - length, "byte range outside the region")
         return UnsafeRawBufferPointer(start: base + offset, count: length)
     }

@@ -64,6 +64,12 @@ public struct NPZArchive: Sendable {
         return Array(bytes.bytes(from: offset, count: count))
     }
 
+    /// The CRC-32 and uncompressed size that the central directory records for the entry
+    /// called `entryName` (nil when there is none), read without touching the entry's data.
+    public func recordedChecksum(ofEntry entryName: String) -> (crc32: UInt32, size: Int)? {
+        entries[entryName].map { ($0.crc32, $0.uncompressedSize) }
+    }
+
     /// The entry's bytes: where they lie in the archive's mapping when stored, or a new
     /// inflated region when deflated; checked against the entry's CRC-32.
     private func contents(of entryName: String) throws(CaptionError) -> (region: ByteRegion, offset: Int, count: Int) {

@@ -1,3 +1,4 @@
+import CaptionEval
 import Foundation
 
 /// What one run of `caption-eval` produced.
@@ -45,7 +46,17 @@ enum CaptionEvalExecutable {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment.removeValue(forKey: "CAPTIONKIT_MODEL")
-        // CAPTIONKIT_CACHE is left alone: METEOR's data (scripts/fetch-meteor-data) lives there.
+        // METEOR's data (scripts/fetch-meteor-data) comes from the user's cache folder, but no
+        // METEOR cache is written there: a cache folder of the run's own links the wheels and
+        // has a file where the METEOR cache would go, so the command reads the paraphrase table
+        // from the wheel, as without a cache (the library tests cover the cache).
+        let cache = files.url("cache")
+        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            at: cache.appendingPathComponent("wheels"),
+            withDestinationURL: URL(fileURLWithPath: METEORData.defaultWheelPath()).deletingLastPathComponent())
+        try Data().write(to: cache.appendingPathComponent("meteor"))
+        environment["CAPTIONKIT_CACHE"] = cache.path
         process.environment = environment.merging(extra) { $1 }
         process.standardOutput = try FileHandle(forWritingTo: files.url("stdout"))
         process.standardError = try FileHandle(forWritingTo: files.url("stderr"))

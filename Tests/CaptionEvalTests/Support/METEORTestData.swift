@@ -29,10 +29,9 @@ enum METEORTestData {
         Result { () throws(EvaluationError) in try METEORData(wheelPath: path) }.mapError { TestDataError(description: "\($0)") }
     }
 
-    /// A scorer over the data; records why when the data cannot be had.
-    static func scorer() throws -> METEORScorer {
-        let data = try data.get()
-        return METEORScorer(data: data, dataPath: try wheel.get())
+    /// A scorer over the data (with `cache`, if given); records why when the data cannot be had.
+    static func scorer(cache: METEORCache? = nil) throws -> METEORScorer {
+        METEORScorer(data: try data.get(), cache: cache)
     }
 
     /// Why the data is not available.

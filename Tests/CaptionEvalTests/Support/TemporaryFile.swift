@@ -10,11 +10,16 @@ enum TemporaryFile {
         return folder
     }()
 
-    /// Writes `content` to a new file called `name` in a fresh subfolder and returns its path.
-    static func write(_ content: String, name: String) throws -> String {
+    /// A fresh empty subfolder.
+    static func newFolder() throws -> URL {
         let subfolder = folder.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: subfolder, withIntermediateDirectories: true)
-        let url = subfolder.appendingPathComponent(name)
+        return subfolder
+    }
+
+    /// Writes `content` to a new file called `name` in a fresh subfolder and returns its path.
+    static func write(_ content: String, name: String) throws -> String {
+        let url = try newFolder().appendingPathComponent(name)
         try Data(content.utf8).write(to: url)
         return url.path
     }
