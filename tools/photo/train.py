@@ -19,7 +19,7 @@ captions still going (no padding steps). Loss: cross-entropy of every word and <
 doubly stochastic attention penalty lambda * mean over captions and positions of
 (1 - sum_t alpha_tp)^2.
 Dropout on h before fc, Adam, gradient-norm clipping, cosine learning-rate decay, and an
-exponential moving average of the weights (--ema-decay, per batch; 0 turns it off): the average,
+optional exponential moving average of the weights (--ema-decay, per batch; off by default): the average,
 not the last step's weights, is what is scored on dev and exported. The features
 are multiplied by FEATURE_SCALE inside training (conv5_3 values reach 500); export folds that
 factor into the weights that read features (encoder_att, init_h, init_c and the context
@@ -208,8 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dropout", type=float, default=0.5)
     parser.add_argument("--attention-penalty", type=float, default=1.0)
     parser.add_argument("--clip", type=float, default=5.0)
-    parser.add_argument("--ema-decay", type=float, default=0.999,
-                        help="per-batch decay of the weight average that is scored and exported (0: off)")
+    parser.add_argument("--ema-decay", type=float, default=0.0,
+                        help="per-batch decay of the weight average that is scored and exported "
+                             "(0, the default and the shipped model's recipe: no average; e.g. 0.999)")
     parser.add_argument("--min-word-count", type=int, default=5)
     parser.add_argument("--beam-size", type=int, default=3)
     parser.add_argument("--dev-images", type=int, default=1000, help="dev images captioned after each epoch")
