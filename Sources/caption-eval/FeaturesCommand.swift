@@ -15,7 +15,9 @@ struct FeaturesCommand: ParsableCommand {
             float16 to OUT/features.f16, and its file name to OUT/images.txt. OUT/shape.json \
             gives P, C and the grid. The files grow as images are done: after an interruption, \
             the same command continues where they end (the two files are cut back to the last \
-            image both hold). An image that cannot be read stops the run with its name.
+            image both hold). An image that cannot be read stops the run with its name. \
+            With --mirror every image is encoded mirrored left to right (a second feature \
+            folder for training with flipped photos); the file names stay the originals'.
 
             Example:
               caption-eval features --dataset Flickr8k.token.txt --split train \\
@@ -43,6 +45,9 @@ struct FeaturesCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("The folder to write features.f16, images.txt and shape.json into.", valueName: "dir"))
     var out: String
+
+    @Flag(help: "Encode every image mirrored left to right (training augmentation).")
+    var mirror = false
 
     func validate() throws {
         if let threads, threads < 1 {
@@ -76,6 +81,7 @@ struct FeaturesCommand: ParsableCommand {
         plan.apply()
         let progress = ProgressDisplay(total: selection.images.count, alreadyDone: store.imageCount)
         let folder = images
+        let mirror = mirror
         var failure: Error?
         let pipeline = CaptionPipeline(source: pending.makeIterator(), workerCount: plan.workers, window: 4 * plan.workers, process: { image -> Result<(String, EncodedImage), Error> in
             Result {
@@ -83,7 +89,8 @@ struct FeaturesCommand: ParsableCommand {
                     throw CaptionError.invalidOptions(reason: "image \(image.id): the dataset gives no file name for it")
                 }
                 let path = (folder as NSString).appendingPathComponent(fileName)
-                return (fileName, imageEncoder.encode([try decoder.decode(fileAt: path)])[0])
+                let decoded = try decoder.decode(fileAt: path)
+                return (fileName, imageEncoder.encode([mirror ? decoded.mirrored() : decoded])[0])
             }
         }, emit: { outcome in
             guard failure == nil else { return }
