@@ -20,7 +20,9 @@ doubly stochastic attention penalty lambda * mean over captions and positions of
 (1 - sum_t alpha_tp)^2.
 Dropout on h before fc, Adam, gradient-norm clipping, cosine learning-rate decay, and an
 optional exponential moving average of the weights (--ema-decay, per batch; off by default): the average,
-not the last step's weights, is what is scored on dev and exported. The features
+not the last step's weights, is what is scored on dev and exported. With --mirror, each training
+photo of a batch is taken mirrored with probability 1/2 (features of FEATURES/train-mirrored,
+written by `caption-eval features --mirror`), its captions with "left" and "right" swapped. The features
 are multiplied by FEATURE_SCALE inside training (conv5_3 values reach 500); export folds that
 factor into the weights that read features (encoder_att, init_h, init_c and the context
 columns of the LSTM's weight_ih), so the bundle reads the raw features the engine computes.
@@ -57,6 +59,7 @@ from sat.vocab import index_to_word  # noqa: E402
 
 FEATURE_SCALE = 0.1
 MAX_WORDS = 30  # longer training captions (4 of 30,000) are cut
+MIRRORED_WORDS = {"left": "right", "right": "left"}
 
 
 def load_features(folder: Path, names: list[str]) -> torch.Tensor:
@@ -84,6 +87,11 @@ def encode_captions(captions: list[list[str]], vocab: dict[str, int]) -> tuple[t
         ids[row, :len(tokens)] = torch.tensor(tokens)
         lengths[row] = len(tokens)
     return ids, lengths
+
+
+def mirrored_caption(words: list[str]) -> list[str]:
+    """The caption of the photo mirrored left to right: "left" and "right" trade places."""
+    return [MIRRORED_WORDS.get(word, word) for word in words]
 
 
 def batch_loss(decoder: AttentionDecoder, features: torch.Tensor, ids: torch.Tensor, lengths: torch.Tensor,
@@ -211,6 +219,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ema-decay", type=float, default=0.0,
                         help="per-batch decay of the weight average that is scored and exported "
                              "(0, the default and the shipped model's recipe: no average; e.g. 0.999)")
+    parser.add_argument("--mirror", action="store_true",
+                        help="take each training photo mirrored half of the time (needs FEATURES/train-mirrored)")
     parser.add_argument("--min-word-count", type=int, default=5)
     parser.add_argument("--beam-size", type=int, default=3)
     parser.add_argument("--dev-images", type=int, default=1000, help="dev images captioned after each epoch")
@@ -258,6 +268,9 @@ def main(argv: list[str] | None = None) -> int:
     train_features = load_features(args.features / "train", train_names)
     dev_features = load_features(args.features / "dev", dev_names).float() * FEATURE_SCALE
     ids, lengths = encode_captions([words for image in train_tokens for words in image], vocab)
+    if args.mirror:
+        mirrored_features = load_features(args.features / "train-mirrored", train_names)
+        mirrored_ids, _ = encode_captions([mirrored_caption(words) for image in train_tokens for words in image], vocab)
     per_image = 5
     batches_per_epoch = math.ceil(len(train_names) / args.batch_images)
     total_steps = args.epochs * batches_per_epoch
@@ -272,8 +285,13 @@ def main(argv: list[str] | None = None) -> int:
                 group["lr"] = args.learning_rate * 0.5 * (1 + math.cos(math.pi * step / total_steps))
             images = permutation[batch * args.batch_images:(batch + 1) * args.batch_images]
             rows = (images.unsqueeze(1) * per_image + torch.arange(per_image)).reshape(-1)
-            features = train_features[images].float() * FEATURE_SCALE
-            loss, _ = batch_loss(decoder, features, ids[rows], lengths[rows], args.dropout, args.attention_penalty)
+            features, batch_ids = train_features[images], ids[rows]
+            if args.mirror:
+                flip = torch.rand(len(images)) < 0.5
+                features = torch.where(flip[:, None, None], mirrored_features[images], features)
+                batch_ids = torch.where(flip.repeat_interleave(per_image)[:, None], mirrored_ids[rows], batch_ids)
+            features = features.float() * FEATURE_SCALE
+            loss, _ = batch_loss(decoder, features, batch_ids, lengths[rows], args.dropout, args.attention_penalty)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(decoder.parameters(), args.clip)
