@@ -9,7 +9,8 @@ Run from the repository root:
     "$PY" tools/image_benchmark.py pillow Benchmarks/.work/photo-4000x3000.jpg --size 224 --runs 15
         times Pillow's Image.open + convert("RGB") + resize((224, 224), BILINEAR) and prints
         one JSON object: {"median_ms": ..., "min_ms": ..., "max_ms": ..., "cpu_median_ms": ...,
-        "runs": ...} (wall-clock milliseconds, and the median process CPU time).
+        "runs": ..., "wall_ms": [every run], "cpu_ms": [every run]} (wall-clock milliseconds,
+        and process CPU time).
 """
 
 import argparse
@@ -63,7 +64,8 @@ def pillow(path, size, runs):
     once()  # warm-up: page cache, lazy imports
     times, cpu_times = zip(*(once() for _ in range(runs)))
     print(json.dumps({"median_ms": statistics.median(times), "min_ms": min(times), "max_ms": max(times),
-                      "cpu_median_ms": statistics.median(cpu_times), "runs": runs}))
+                      "cpu_median_ms": statistics.median(cpu_times), "runs": runs,
+                      "wall_ms": list(times), "cpu_ms": list(cpu_times)}))
 
 
 def main():

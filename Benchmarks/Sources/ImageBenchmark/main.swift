@@ -3,8 +3,8 @@
 //
 // Usage: ImageBenchmark IMAGE [--size S] [--runs N] [--threads T]
 // Prints one JSON object per measured step: {"step": ..., "median_ms": ..., "min_ms": ...,
-// "max_ms": ..., "cpu_median_ms": ..., "runs": N}. Benchmarks/run compares the
-// "decode+resize" line with Pillow.
+// "max_ms": ..., "cpu_median_ms": ..., "runs": N, "wall_ms": [every run], "cpu_ms": [every
+// run]}. Benchmarks/run compares the "decode+resize" line with Pillow.
 import BenchmarkSupport
 import CaptionKit
 import Foundation
@@ -31,7 +31,8 @@ do {
         }),
     ]
     for (step, body) in steps {
-        report(step, try measure(runs: runs, body).fields() + [("runs", Double(runs))])
+        let timing = try measure(runs: runs, body)
+        report(step, timing.fields() + [("runs", Double(runs))], samples: timing.samples())
     }
     note("checksum \(checksum)")
 } catch {

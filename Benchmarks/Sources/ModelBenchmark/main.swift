@@ -103,7 +103,7 @@ func layers(runs: Int) {
 /// `count` different crops (7/8 of each side) of `image`, at offsets spread over the margin.
 func crops(of image: RGBImage, count: Int) throws -> [RGBImage] {
     let (width, height) = (image.width * 7 / 8, image.height * 7 / 8)
-    return (0..<count).map { index in
+    return try (0..<count).map { index in
         let x = (image.width - width) * (index % 10) / 9
         let y = (image.height - height) * (index / 10 % 10) / 9
         var pixels = [UInt8]()
