@@ -2,7 +2,7 @@
 # The default photo model's whole recipe: VGG-16 weights, Flickr8k features with the Swift
 # engine, decoder training, export into weights/default, PyTorch parity fixtures.
 # Usage: tools/photo/recipe.sh FLICKR8K_DIR WORK_DIR   (WORK_DIR: features and checkpoints,
-# about 1.5 GB, outside the repository). Rerunning continues where it stopped: the feature
+# about 2.7 GB, outside the repository). Rerunning continues where it stopped: the feature
 # files resume, and training resumes from WORK_DIR/run/checkpoint.pt.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -16,9 +16,11 @@ for split in dev train; do
   .build/release/caption-eval features --dataset "$dataset/Flickr8k.token.txt" --split "$split" \
     --images "$dataset/images" --model weights/default --out "$work/features/$split"
 done
+.build/release/caption-eval features --dataset "$dataset/Flickr8k.token.txt" --split train --mirror \
+  --images "$dataset/images" --model weights/default --out "$work/features/train-mirrored"
 PY=$(scripts/tools-venv tools/requirements-metrics.txt)
 resume=()
 [ -e "$work/run/checkpoint.pt" ] && resume=(--resume)
 "$PY" tools/photo/train.py --dataset "$dataset" --features "$work/features" --run "$work/run" \
-  --bundle weights/default "${resume[@]}"
+  --bundle weights/default --epochs 11 --evaluate-from 8 --ema-decay 0.999 --mirror "${resume[@]}"
 "$PY" tools/make_photo_fixtures.py --flickr8k "$dataset"
