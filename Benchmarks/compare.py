@@ -110,8 +110,9 @@ class LoadGuard:
 
     @staticmethod
     def limit(threads: int) -> float:
-        """The highest 1-minute load at which a measurement using `threads` threads may start."""
-        return 0.5 + threads
+        """The highest 1-minute load at which a measurement using `threads` threads (0: the
+        default, every core) may start."""
+        return 0.5 + (threads or os.cpu_count())
 
     def start(self, threads: int) -> float:
         """The load once it is at most the limit, or after --settle seconds of waiting."""
@@ -123,7 +124,7 @@ class LoadGuard:
 
     def measured(self, table: Table, work: str, threads: int, body) -> None:
         """Runs `body` (which measures both sides), recording the load before and after."""
-        before = self.start(threads or os.cpu_count())
+        before = self.start(threads)
         body()
         table.add(work, threads, "swift", load_start=before, load_end=load_average())
 
@@ -131,7 +132,7 @@ class LoadGuard:
 def verdict(table: Table, work: str, threads: int) -> str | None:
     """"machine busy ..." when a round of this row started above the load limit, else None."""
     starts = table.get(work, threads, "swift", "load_start")
-    limit = LoadGuard.limit(threads or os.cpu_count())
+    limit = LoadGuard.limit(threads)
     worst = max(starts, default=0.0)
     return f"machine busy (load {worst:.2f} > {limit:.1f} at a round's start)" if worst > limit else None
 
@@ -142,10 +143,14 @@ def load_range(table: Table, work: str, threads: int) -> str:
     return f"{min(loads):.2f}-{max(loads):.2f}" if loads else "-"
 
 
+def swift_command(arguments):
+    """The command line start of one of the built Swift executables, by name."""
+    return lambda name: [str(arguments.bin / name)]
+
+
 def measure_round(arguments, table: Table, guard: LoadGuard, only: set[str], thread_counts: list[int]) -> None:
     """One round: every chosen measurement, Swift side first, each behind the load guard."""
-    model = ["--model", arguments.bundle]
-    swift = lambda name: [str(arguments.bin / name)]  # noqa: E731
+    model, swift = ["--model", arguments.bundle], swift_command(arguments)
     runs = ["--runs", str(arguments.runs)]
     if "image" in only:
         def image():
@@ -194,8 +199,7 @@ def measure_round(arguments, table: Table, guard: LoadGuard, only: set[str], thr
 
 def measure_throughput(arguments, table: Table, guard: LoadGuard, thread_counts: list[int]) -> None:
     """CaptionKit's images per second through the library, `caption` and `caption-eval run`."""
-    model = ["--model", arguments.bundle]
-    swift = lambda name: [str(arguments.bin / name)]  # noqa: E731
+    model, swift = ["--model", arguments.bundle], swift_command(arguments)
     crops = sorted(arguments.crops.glob("*.jpg"))
     for threads in thread_counts:
         def throughput():
