@@ -22,5 +22,5 @@ PY=$(scripts/tools-venv tools/requirements-metrics.txt)
 resume=()
 [ -e "$work/run/checkpoint.pt" ] && resume=(--resume)
 "$PY" tools/photo/train.py --dataset "$dataset" --features "$work/features" --run "$work/run" \
-  --bundle weights/default --epochs 11 --evaluate-from 8 --ema-decay 0.999 --mirror "${resume[@]}"
+  --bundle weights/default --epochs 12 --evaluate-from 9 --ema-decay 0.999 --mirror --seed 2 "${resume[@]}"
 "$PY" tools/make_photo_fixtures.py --flickr8k "$dataset"
