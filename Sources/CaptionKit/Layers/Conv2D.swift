@@ -8,15 +8,15 @@
 /// positions in row-major order) so that the column buffer `(I*KH*KW) x tile` stays within
 /// `columnBufferLimit` bytes; each tile is one `GEMM.multiply` that writes straight into the
 /// output tensor, followed by the bias and, when `fusesReLU`, the ReLU on that tile.
-/// 3x3 stride-1 convolutions with enough input channels use Winograd F(2x2, 3x3) instead
-/// (`WinogradConvolution`, 2.25 times fewer multiply-adds, same bound on its buffers).
+/// 3x3 stride-1 convolutions with enough input channels use Winograd F(4x4, 3x3) instead
+/// (`WinogradConvolution`, 4 times fewer multiply-adds, same bound on its buffers).
 public struct Conv2D: Sendable {
     /// How the convolution is computed.
     public enum Algorithm: Sendable {
         /// im2col + GEMM, for any kernel, stride and padding.
         case im2col
-        /// Winograd F(2x2, 3x3) through 16 GEMMs; 3x3 kernels with stride 1 only. Its
-        /// transformed weight is an owned `[16, O, I]` copy (16/9 of the weight's size).
+        /// Winograd F(4x4, 3x3) through 36 GEMMs; 3x3 kernels with stride 1 only. Its
+        /// transformed weight is an owned `[36, O, I]` copy (4 times the weight's size).
         case winograd
     }
 
@@ -73,7 +73,7 @@ public struct Conv2D: Sendable {
         let kernel = (height: weight.shape[2], width: weight.shape[3])
         let chosen = algorithm ?? Conv2D.preferredAlgorithm(kernel: kernel, stride: stride, inputChannels: weight.shape[1])
         precondition(chosen == .im2col || (kernel == (3, 3) && stride == (1, 1)),
-                     "Winograd F(2x2, 3x3) needs a 3x3 kernel and stride 1, got \(weight.shape) stride \(stride)")
+                     "Winograd F(4x4, 3x3) needs a 3x3 kernel and stride 1, got \(weight.shape) stride \(stride)")
         self.algorithm = chosen
         winograd = chosen == .winograd
             ? WinogradConvolution(weight: weight, bias: bias, padding: padding, fusesReLU: fusesReLU,
