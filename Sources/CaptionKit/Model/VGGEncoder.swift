@@ -31,9 +31,10 @@ public struct VGGEncoder: Sendable {
 
     /// The smallest feature map side on which a convolution may use Winograd (where
     /// `Conv2D.preferredAlgorithm` picks it); smaller maps use im2col. On VGG-16's conv5
-    /// (14 x 14) Winograd saved 4 ms per layer and image, but its transformed weights (50 MB
-    /// for the three layers) took longer than that to write and fault in when a process
-    /// captions one image, and a fifth of its resident memory.
+    /// (14 x 14) Winograd F(2x2) saved 4 ms per layer and image, but its transformed weights
+    /// (50 MB for the three layers; 113 MB with F(4x4), whose 4x4 tiles would also cover a
+    /// 16 x 16 map for 14 x 14 outputs) took longer than that to write and fault in when a
+    /// process captions one image, and a fifth of its resident memory.
     static let winogradMinimumSide = 28
 
     /// Builds the encoder from a configuration, reading each tensor through `tensor(key, shape)`
