@@ -276,7 +276,8 @@ struct WinogradConvolution: Sendable {
                         for column in 0..<6 {
                             func m(_ row: Int) -> Lanes { Self.load(source + (6 * row + column) * planeStride) }
                             let values = Self.outputTransform((m(0), m(1), m(2), m(3), m(4), m(5)))
-                            Self.forEach(values) { row, value in transposedTimesM[6 * row + column] = value }
+                            (transposedTimesM[column], transposedTimesM[6 + column]) = (values.0, values.1)
+                            (transposedTimesM[12 + column], transposedTimesM[18 + column]) = (values.2, values.3)
                         }
                         let count = min(4, columns.upperBound - column)
                         let limit = min(4 * count, outputWidth - 4 * column)
@@ -363,15 +364,6 @@ struct WinogradConvolution: Sendable {
         body(3, values.3)
         body(4, values.4)
         body(5, values.5)
-    }
-
-    /// Calls `body(index, value)` for the four values in order.
-    @inline(__always)
-    private static func forEach(_ values: Quad, _ body: (Int, Lanes) -> Void) {
-        body(0, values.0)
-        body(1, values.1)
-        body(2, values.2)
-        body(3, values.3)
     }
 
     /// Four consecutive values.
