@@ -25,11 +25,16 @@ public final class Captioner: Sendable {
     public let imageEncoder: ImageEncoder
     /// Resizes and normalises images for the encoder.
     public var preprocessor: ImagePreprocessor { imageEncoder.preprocessor }
+    /// The precision the encoder runs in.
+    public var encoderPrecision: EncoderPrecision { bundle.encoder.precision }
 
     /// Loads the bundle at `url` (a directory or `.npz`). Images whose header declares more
-    /// than `pixelLimit` pixels are refused before decoding.
-    public init(modelAt url: URL, pixelLimit: Int = ImageDecoder.defaultPixelLimit) throws {
-        bundle = try ModelBundle(contentsOf: url)
+    /// than `pixelLimit` pixels are refused before decoding. The encoder runs in `precision`,
+    /// or in `fp32` where this CPU lacks its instructions (`encoderPrecision` says which;
+    /// `EncoderPrecision.fallback` gives the warning to show).
+    public init(modelAt url: URL, pixelLimit: Int = ImageDecoder.defaultPixelLimit,
+                precision: EncoderPrecision = .fp32) throws {
+        bundle = try ModelBundle(contentsOf: url, precision: precision)
         imageDecoder = ImageDecoder(pixelLimit: pixelLimit)
         imageEncoder = try ImageEncoder(bundle: bundle)
     }

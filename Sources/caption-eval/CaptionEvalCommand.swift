@@ -15,7 +15,7 @@ struct CaptionEvalCommand: ParsableCommand {
             and SPICE are not computed.
             """,
         version: "caption-eval 0.1.0",
-        subcommands: [ScoreCommand.self, RunCommand.self, FeaturesCommand.self]
+        subcommands: [ScoreCommand.self, RunCommand.self, FeaturesCommand.self, CalibrateCommand.self]
     )
 
     /// Parses and runs. A usage error is one line, `caption-eval: MESSAGE (see 'caption-eval

@@ -57,6 +57,12 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Beams kept during the search (1 = greedy).", valueName: "k"))
     var beamSize: Int = 3
 
+    @Option(help: ArgumentHelp(
+        "The encoder's arithmetic: fp32, bf16 (AVX-512 BF16) or int8 (AVX-512 VNNI, with the bundle's "
+            + "int8-calibration.json); falls back to fp32 with a warning on a CPU without those instructions.",
+        valueName: "fp32|bf16|int8"))
+    var precision: EncoderPrecision = .fp32
+
     @Option(help: ArgumentHelp("Most words per caption, <end> included.", valueName: "n"))
     var maxLength: Int = 50
 
@@ -131,9 +137,13 @@ struct RunCommand: ParsableCommand {
             ReferenceDataset(path: split.path, format: split.format, images: Array(split.images.prefix(limit)))
         } ?? split
         let modelPath = try ModelLocator(explicitPath: model).locate()
-        let captioner = try Captioner(modelAt: URL(fileURLWithPath: modelPath))
+        let captioner = try Captioner(modelAt: URL(fileURLWithPath: modelPath), precision: precision)
+        if let warning = precision.fallback {
+            note("warning: \(warning)")
+        }
         let journal = try ResultsJournal(path: out + ".partial", settings: [
             ("model", .string(URL(fileURLWithPath: modelPath).standardizedFileURL.path)),
+            ("precision", .string(captioner.encoderPrecision.rawValue)),
             ("beam_size", .integer(beamSize)), ("max_length", .integer(maxLength)),
         ], resume: resume)
         let pending = selection.images.filter { journal.captions[$0.id] == nil }
@@ -263,3 +273,6 @@ struct RunCommand: ParsableCommand {
         FileHandle.standardError.write(Data("caption-eval: \(message)\n".utf8))
     }
 }
+
+/// `--precision fp32|bf16|int8` of `run`.
+extension EncoderPrecision: ExpressibleByArgument {}

@@ -74,6 +74,12 @@ struct CaptionCommand: ExecutableCommand {
     @Flag(help: "Print JSON Lines instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp(
+        "The encoder's arithmetic: fp32, bf16 (AVX-512 BF16) or int8 (AVX-512 VNNI, with the bundle's "
+            + "int8-calibration.json); falls back to fp32 with a warning on a CPU without those instructions.",
+        valueName: "fp32|bf16|int8"))
+    var precision: EncoderPrecision = .fp32
+
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Threads to use (default: every core): all of them for a single image file; otherwise this many "
             + "images at once, one thread each.", valueName: "n"))
@@ -141,7 +147,10 @@ struct CaptionCommand: ExecutableCommand {
         do {
             let start = clock.now
             let path = try ModelLocator(explicitPath: model).locate()
-            captioner = try Captioner(modelAt: URL(fileURLWithPath: path))
+            captioner = try Captioner(modelAt: URL(fileURLWithPath: path), precision: precision)
+            if let warning = precision.fallback {
+                StandardStream.error.writeLine("caption: warning: \(warning)")
+            }
             if timings {
                 StandardStream.error.writeLine(OutputFormatter.modelLoadLine(milliseconds: ImageJob.milliseconds(clock.now - start)))
             }

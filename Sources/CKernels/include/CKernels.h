@@ -5,6 +5,7 @@
 #define CKERNELS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,6 +29,50 @@ float ck_sum_of_exponentials(const float *values, size_t count, float shift);
 /// `sigmoid(f) * cell + sigmoid(i) * tanh(g)` and `hidden` `sigmoid(o) * tanh(cell)`, with a
 /// vectorised exp (absolute error about 1e-7). Rows are `4 * size` and `size` values long.
 void ck_lstm_update(const float *gates, size_t rows, size_t size, float *hidden, float *cell);
+
+/// The arithmetic of a packed (reduced-precision) convolution.
+typedef enum {
+    /// Unsigned 8-bit activation levels times signed 8-bit weight levels, four channels to a
+    /// word, int32 sums (AVX-512 VNNI).
+    CK_INT8 = 0,
+    /// bfloat16 activations and weights, two channels to a word, float32 sums (AVX-512 BF16).
+    CK_BF16 = 1
+} ck_arithmetic;
+
+/// Output channels per block of a packed convolution's weight (see `ck_convolve_packed`); a
+/// packed convolution needs a multiple of it.
+#define CK_BLOCK_CHANNELS 8
+
+/// 1 when this CPU runs `arithmetic` (AVX-512 F, BW and VL, with VNNI for int8 or BF16 for
+/// bf16), else 0. Without it the two functions below do nothing.
+int ck_supports_arithmetic(ck_arithmetic arithmetic);
+
+/// Bytes of one channel group's plane of packed activations for an H x W image: (H + 2) rows
+/// of (W + 2) 32-bit words (one word per position holds the group's 4 int8 or 2 bf16 channels,
+/// the zero border of padding 1 included), plus the slack the convolution reads past the end,
+/// rounded to 64.
+size_t ck_packed_plane_bytes(size_t height, size_t width);
+
+/// Packs channel groups `first_group ..< last_group` of `input`, an image `[C, H, W]` of
+/// floats, into `output`, planes of `ck_packed_plane_bytes` bytes from group 0. int8: level
+/// `round(x * inverse_scale)` clamped to 0 ... 255 (ties to even), channel 4g + j in byte j.
+/// bf16: x rounded to bfloat16 (ties to even; `inverse_scale` unused), channel 2g + j in half j.
+void ck_pack_activations(ck_arithmetic arithmetic, const float *input, size_t height, size_t width,
+                         float inverse_scale, size_t first_group, size_t last_group, uint32_t *output);
+
+/// The number of tiles (runs of 48 output positions, numbered in rows of W + 2) that
+/// `ck_convolve_packed` splits an H x W output into.
+size_t ck_packed_tiles(size_t height, size_t width);
+
+/// A 3x3 convolution, stride 1, padding 1, on packed activations (`groups` planes from
+/// `ck_pack_activations`): output channel o gets `sum * scales[o] + bias[o]` (then ReLU when
+/// `relu` is non-zero), where `sum` is the sum of activation times weight elements (int32 for
+/// int8, float32 for bf16), for tiles `first_tile ..< last_tile`, written to `output`
+/// `[O, H, W]`. `weights` holds O / CK_BLOCK_CHANNELS blocks `[groups][3 * 3][CK_BLOCK_CHANNELS]`
+/// of words packed like the activations (block b, group g, tap ky * 3 + kx, channel o - 8b).
+void ck_convolve_packed(ck_arithmetic arithmetic, const uint32_t *input, size_t groups, size_t height, size_t width,
+                        const uint32_t *weights, size_t output_channels, const float *scales, const float *bias,
+                        int relu, size_t first_tile, size_t last_tile, float *output);
 
 /// 1 when the kernels run their AVX2 + FMA versions on this CPU, else 0.
 int ck_uses_avx2(void);

@@ -17,13 +17,16 @@ public struct ImageEncoder: Sendable {
     }
 
     /// Reads only `config.json` and the `encoder.*` tensors of the bundle at `url` (a
-    /// directory or `.npz`); the vocabulary and decoder tensors are not read.
-    public init(encoderOf url: URL) throws {
+    /// directory or `.npz`), and `int8-calibration.json` for `int8`; the vocabulary and
+    /// decoder tensors are not read. The encoder runs in `precision` (`fp32` where this CPU
+    /// lacks its instructions).
+    public init(encoderOf url: URL, precision: EncoderPrecision = .fp32) throws {
         let store = try WeightStore(contentsOf: url)
         let configuration = try ModelConfiguration(
             json: Data(try store.contents(ofFile: "config.json")), path: "\(store.location)/config.json")
         let manifest = TensorManifest(configuration: configuration, vocabularySize: 1)
-        encoder = try VGGEncoder(configuration: configuration.encoder, manifest: manifest) { key, shape in
+        encoder = try VGGEncoder(configuration: configuration.encoder, manifest: manifest, precision: precision,
+                                 store: store) { key, shape in
             try store.tensor(key, shape: shape)
         }
         preprocessor = try Self.preprocessor(for: configuration.encoder, location: store.location)

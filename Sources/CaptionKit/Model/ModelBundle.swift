@@ -16,8 +16,10 @@ public struct ModelBundle: Sendable {
 
     /// Reads a bundle directory or `.npz` archive. Every tensor the configuration implies
     /// must be present with its shape and no other tensor may be; the vocabulary must match
-    /// the decoder's output size. Each failure is a `CaptionError` naming the file or key.
-    public init(contentsOf url: URL) throws {
+    /// the decoder's output size. The encoder runs in `precision` (`fp32` where this CPU
+    /// lacks its instructions); `int8` reads the bundle's `int8-calibration.json`. Each
+    /// failure is a `CaptionError` naming the file or key.
+    public init(contentsOf url: URL, precision: EncoderPrecision = .fp32) throws {
         let store = try WeightStore(contentsOf: url)
         location = store.location
         configuration = try ModelConfiguration(
@@ -37,13 +39,14 @@ public struct ModelBundle: Sendable {
             used.insert(key)
             return try store.tensor(key, shape: shape)
         }
-        encoder = try VGGEncoder(configuration: configuration.encoder, manifest: manifest, tensor: tensor)
+        encoder = try VGGEncoder(configuration: configuration.encoder, manifest: manifest, precision: precision,
+                                 store: store, tensor: tensor)
         decoder = try AttentionDecoder(configuration: configuration.decoder, vocabularySize: vocabulary.count, tensor: tensor)
         try store.verifyAllUsed(used, ignoring: manifest.ignoredKeys.contains)
     }
 
     /// How errors name a file of the bundle: a path in a directory, `archive.npz [name]` in an archive.
-    private static func memberPath(_ name: String, of store: WeightStore) -> String {
+    static func memberPath(_ name: String, of store: WeightStore) -> String {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: store.location, isDirectory: &isDirectory), isDirectory.boolValue {
             return URL(fileURLWithPath: store.location).appendingPathComponent(name).path

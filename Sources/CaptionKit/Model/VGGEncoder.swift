@@ -2,7 +2,9 @@
 /// the optional adaptive average pool, producing P = H*W annotation vectors of C channels.
 ///
 /// Each convolution is 3x3, padding 1, stride 1, with ReLU fused into the convolution; an
-/// eval-mode BatchNorm is folded into the convolution's weights and bias at load time.
+/// eval-mode BatchNorm is folded into the convolution's weights and bias at load time. In
+/// `int8` or `bf16` precision every convolution that `PackedConvolution.canPack` (all but the
+/// first, over the image's 3 channels) runs packed in that precision.
 ///
 /// An image passes through two activation buffers in turn (each stage reads one and writes
 /// the other) plus the convolutions' workspace, all in one scratch buffer sized for the
@@ -11,7 +13,10 @@
 public struct VGGEncoder: Sendable {
     /// One step of the stack.
     enum Stage: Sendable {
-        case convolution(Conv2D)
+        /// A float32 convolution and its `encoder.features.N` key.
+        case convolution(Conv2D, key: String)
+        /// A reduced-precision convolution and its key.
+        case packedConvolution(PackedConvolution, key: String)
         case maxPool(MaxPool2D)
     }
 
@@ -19,6 +24,9 @@ public struct VGGEncoder: Sendable {
     let pool: AdaptiveAvgPool2D?
     /// Side of the square input.
     public let inputSize: Int
+    /// The precision the convolutions run in: the one asked for, or `fp32` where this CPU
+    /// lacks its instructions (`EncoderPrecision.effective`).
+    public let precision: EncoderPrecision
     /// Channels of each annotation vector (C).
     public let outputChannels: Int
     /// Rows and columns of the annotation grid (H, W).
@@ -38,9 +46,15 @@ public struct VGGEncoder: Sendable {
     static let winogradMinimumSide = 28
 
     /// Builds the encoder from a configuration, reading each tensor through `tensor(key, shape)`
-    /// (which must throw when a tensor is missing or mis-shaped).
+    /// (which must throw when a tensor is missing or mis-shaped). `precision` falls back to
+    /// `fp32` where this CPU cannot run it; `int8` needs `calibration`, with a clip value for
+    /// every packable convolution.
+    /// - Throws: what `tensor` throws; `CaptionError.invalidConfiguration` (naming the bundle's
+    ///   `int8-calibration.json`) when an int8 clip value is missing.
     public init(configuration: ModelConfiguration.Encoder, manifest: TensorManifest,
+                precision: EncoderPrecision = .fp32, calibration: Int8Calibration? = nil, calibrationPath: String = "",
                 tensor: (String, [Int]) throws -> Tensor) throws {
+        self.precision = precision.effective
         var stages: [Stage] = []
         var slots = manifest.convolutions.makeIterator()
         var side = configuration.inputSize
@@ -68,9 +82,15 @@ public struct VGGEncoder: Sendable {
                     let folded = Conv2D(weight: weight, bias: bias, padding: 1, algorithm: .im2col).folding(batchNorm)
                     (weight, bias) = (folded.weight, folded.bias ?? bias)
                 }
-                stages.append(.convolution(Conv2D(
-                    weight: weight, bias: bias, stride: 1, padding: 1, fusesReLU: true,
-                    algorithm: side >= Self.winogradMinimumSide ? nil : .im2col)))
+                let plain = Conv2D(weight: weight, bias: bias, padding: 1, fusesReLU: true, algorithm: .im2col)
+                if let arithmetic = try Self.arithmetic(self.precision, for: plain, key: prefix,
+                                                        calibration: calibration, calibrationPath: calibrationPath) {
+                    stages.append(.packedConvolution(PackedConvolution(plain, arithmetic: arithmetic), key: prefix))
+                } else {
+                    stages.append(.convolution(Conv2D(
+                        weight: weight, bias: bias, stride: 1, padding: 1, fusesReLU: true,
+                        algorithm: side >= Self.winogradMinimumSide ? nil : .im2col), key: prefix))
+                }
             }
         }
         self.stages = stages
@@ -81,12 +101,46 @@ public struct VGGEncoder: Sendable {
         var (activations, workspace) = (3 * inputSize * inputSize, 0)
         Self.forEachStage(stages, inputSize: inputSize) { stage, channels, side, outputChannels, outputSide in
             activations = max(activations, outputChannels * outputSide * outputSide)
-            if case let .convolution(convolution) = stage {
+            switch stage {
+            case let .convolution(convolution, _):
                 workspace = max(workspace, convolution.workspaceCount(height: side, width: side))
+            case let .packedConvolution(convolution, _):
+                workspace = max(workspace, convolution.workspaceCount(height: side, width: side))
+            case .maxPool:
+                break
             }
         }
         activationCount = activations
         scratch = ScratchPool(count: 2 * activations + workspace)
+    }
+
+    /// The packed arithmetic of a convolution in `precision`, or nil when it stays float32
+    /// (`fp32`, or a convolution `PackedConvolution` cannot take).
+    private static func arithmetic(_ precision: EncoderPrecision, for convolution: Conv2D, key: String,
+                                   calibration: Int8Calibration?, calibrationPath: String) throws -> PackedConvolution.Arithmetic? {
+        guard PackedConvolution.canPack(convolution) else { return nil }
+        switch precision {
+        case .fp32:
+            return nil
+        case .bf16:
+            return .bf16
+        case .int8:
+            guard let clip = calibration?.inputClips[key] else {
+                throw CaptionError.invalidConfiguration(
+                    path: calibrationPath, field: "input_clip.\(key)",
+                    reason: "missing: the int8 encoder needs a clip value for every convolution after the first")
+            }
+            return .int8(inputScale: clip / 255)
+        }
+    }
+
+    /// `init(configuration:manifest:precision:calibration:calibrationPath:tensor:)` for a
+    /// bundle's `store`, whose `int8-calibration.json` is read when the encoder runs in int8.
+    init(configuration: ModelConfiguration.Encoder, manifest: TensorManifest, precision: EncoderPrecision,
+         store: WeightStore, tensor: (String, [Int]) throws -> Tensor) throws {
+        let calibration = precision.effective == .int8 ? try Int8Calibration(bundle: store) : nil
+        try self.init(configuration: configuration, manifest: manifest, precision: precision, calibration: calibration,
+                      calibrationPath: ModelBundle.memberPath(Int8Calibration.fileName, of: store), tensor: tensor)
     }
 
     /// Calls `body` with each stage and its input and output sizes (channels, side) for a
@@ -99,7 +153,8 @@ public struct VGGEncoder: Sendable {
         for stage in stages {
             let shape: [Int]?
             switch stage {
-            case let .convolution(convolution): shape = convolution.outputShape(forInput: [1, channels, side, side])
+            case let .convolution(convolution, _): shape = convolution.outputShape(forInput: [1, channels, side, side])
+            case let .packedConvolution(convolution, _): shape = [1, convolution.outputChannels, side, side]
             case let .maxPool(maxPool): shape = maxPool.outputShape(forInput: [1, channels, side, side])
             }
             guard let shape else { preconditionFailure("encoder stage cannot take \(channels) x \(side) x \(side)") }
@@ -128,17 +183,47 @@ public struct VGGEncoder: Sendable {
         }
     }
 
+    /// Runs one normalised image `[1, 3, S, S]` through the stages and calls `body` with the
+    /// `encoder.features.N` key and the input (`I x H x W` floats) of each convolution that
+    /// `PackedConvolution.canPack`, before that convolution runs: what int8 calibration
+    /// measures (`Int8CalibrationBuilder`).
+    public func packableConvolutionInputs(of image: Tensor, _ body: (String, UnsafeBufferPointer<Float>) -> Void) {
+        precondition(image.shape == [1, 3, inputSize, inputSize], "encoder expects [1, 3, \(inputSize), \(inputSize)], got \(image.shape)")
+        let annotations = UnsafeMutablePointer<Float>.allocate(capacity: gridSize.height * gridSize.width * outputChannels)
+        defer { annotations.deallocate() }
+        image.withUnsafeBufferPointer { input in
+            guard let base = input.baseAddress else { return }
+            scratch.withBuffer { buffer in
+                encode(base, scratch: buffer, into: annotations) { stage, source, count in
+                    switch stage {
+                    case let .convolution(convolution, key) where PackedConvolution.canPack(convolution):
+                        body(key, UnsafeBufferPointer(start: source, count: count))
+                    case let .packedConvolution(_, key):
+                        body(key, UnsafeBufferPointer(start: source, count: count))
+                    default:
+                        break
+                    }
+                }
+            }
+        }
+    }
+
     /// One image `3 x S x S` through the stages and the pool, written as annotation vectors
-    /// `P x C`; activations alternate between the scratch buffer's two areas.
+    /// `P x C`; activations alternate between the scratch buffer's two areas. `observe` sees
+    /// each stage with its input (`channels * side * side` floats) before the stage runs.
     private func encode(_ image: UnsafePointer<Float>, scratch: UnsafeMutablePointer<Float>,
-                        into annotations: UnsafeMutablePointer<Float>) {
+                        into annotations: UnsafeMutablePointer<Float>,
+                        observe: (Stage, UnsafePointer<Float>, Int) -> Void = { _, _, _ in }) {
         var source = image
         var (target, spare) = (scratch, scratch + activationCount)
         let workspace = scratch + 2 * activationCount
         var (channels, side) = (3, inputSize)
         Self.forEachStage(stages, inputSize: inputSize) { stage, inputChannels, inputSide, outputChannels, outputSide in
+            observe(stage, source, inputChannels * inputSide * inputSide)
             switch stage {
-            case let .convolution(convolution):
+            case let .convolution(convolution, _):
+                convolution.apply(image: source, height: inputSide, width: inputSide, output: target, workspace: workspace)
+            case let .packedConvolution(convolution, _):
                 convolution.apply(image: source, height: inputSide, width: inputSide, output: target, workspace: workspace)
             case let .maxPool(maxPool):
                 maxPool.apply(planes: inputChannels, input: source, height: inputSide, width: inputSide, output: target)

@@ -113,6 +113,17 @@ public struct WeightStore: Sendable {
         }
     }
 
+    /// Whether the bundle holds another file named `name` (a file in the directory, or an
+    /// entry of the archive).
+    public func containsFile(_ name: String) -> Bool {
+        switch source {
+        case let .files(directory, _):
+            return FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path)
+        case let .archive(archive):
+            return archive.entryNames.contains(name)
+        }
+    }
+
     /// The bytes of another file of the bundle (`config.json`, `vocab.json`): a file in the
     /// directory, or an entry of the archive.
     public func contents(ofFile name: String) throws(CaptionError) -> [UInt8] {
