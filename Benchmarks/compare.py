@@ -24,7 +24,9 @@ measurement is recorded and printed with the row.
 Throughput is CaptionKit's alone: Captioner.captions over --count in-memory crops, and
 `caption --threads T` and `caption-eval run --threads T` over the crops folder (its
 dataset.json). OpenBLAS sgemm GFLOP/s is measured in every encoder round too, as the yardstick
-for the encoder's GFLOP/s. Prints the Markdown table and notes to standard output; never fails
+for the encoder's GFLOP/s. The encoder rounds also run CaptionKit's bf16 and int8 encoders where
+the CPU has their instructions (`ModelBenchmark precisions`), each against the same round's
+PyTorch float32 encoder. Prints the Markdown table and notes to standard output; never fails
 on a slow result.
 """
 
@@ -143,6 +145,11 @@ def load_range(table: Table, work: str, threads: int) -> str:
     return f"{min(loads):.2f}-{max(loads):.2f}" if loads else "-"
 
 
+def encoder_work(precision: str) -> str:
+    """The table row of the encoder in `precision` (always against PyTorch in float32)."""
+    return "encoder" if precision == "fp32" else f"encoder {precision} (PyTorch fp32)"
+
+
 def swift_command(arguments):
     """The command line start of one of the built Swift executables, by name."""
     return lambda name: [str(arguments.bin / name)]
@@ -166,13 +173,19 @@ def measure_round(arguments, table: Table, guard: LoadGuard, only: set[str], thr
             def encoder():
                 (gemm,) = json_lines(swift("ModelBenchmark") + ["sgemm"] + threading + runs)
                 table.add("sgemm", threads, "swift", gflops=gemm["gflops_runs"])
-                (ours,) = json_lines(swift("ModelBenchmark") + ["encoder", *model, "--image", arguments.image]
-                                     + threading + runs)
-                table.add("encoder", threads, "swift", wall=ours["wall_ms"], cpu=ours["cpu_ms"],
-                          gflop=ours["gflop"], peak=ours["peak_extra_mb"], anonymous=ours["anonymous_extra_mb"])
+                for precision in arguments.precisions:
+                    (ours,) = json_lines(swift("ModelBenchmark") + ["encoder", *model, "--image", arguments.image,
+                                                                    "--precision", precision] + threading + runs)
+                    table.add(encoder_work(precision), threads, "swift", wall=ours["wall_ms"], cpu=ours["cpu_ms"],
+                              gflop=ours["gflop"], peak=ours["peak_extra_mb"], anonymous=ours["anonymous_extra_mb"])
                 (theirs,) = json_lines(TORCH + ["encoder", *model, "--image", arguments.image] + threading + runs)
-                table.add("encoder", threads, "torch", wall=theirs["wall_ms"], cpu=theirs["cpu_ms"])
+                for precision in arguments.precisions:
+                    table.add(encoder_work(precision), threads, "torch", wall=theirs["wall_ms"], cpu=theirs["cpu_ms"])
             guard.measured(table, "encoder", threads, encoder)
+            for precision in arguments.precisions[1:]:
+                # The reduced-precision rows share the round (and its loads) with the fp32 row.
+                for key in ("load_start", "load_end"):
+                    table.add(encoder_work(precision), threads, "swift", **{key: table.get("encoder", threads, "swift", key)[-1]})
         if "decoder" in only:
             for beam in (3, 5):
                 work = f"decoder step, beam {beam}"
@@ -225,7 +238,8 @@ def print_table(table: Table, thread_counts: list[int]) -> None:
           "ratio CPU median / min | load |")
     print("|---|---|---|---|---|---|---|---|---|")
     rows = [("12 MP JPEG decode + resize", 1)]
-    rows += [(work, threads) for work in ("encoder", "decoder step, beam 3", "decoder step, beam 5")
+    encoders = [encoder_work(precision) for precision in ("fp32", "bf16", "int8")]
+    rows += [(work, threads) for work in (*encoders, "decoder step, beam 3", "decoder step, beam 5")
              for threads in thread_counts]
     rows += [("whole process", 0)]
     for work, threads in rows:
@@ -251,15 +265,18 @@ def notes(arguments, table: Table, thread_counts: list[int]) -> list[str]:
     """GFLOP/s, memory, throughput, caption agreement: the lines under the table."""
     lines = []
     for threads in thread_counts:
-        encoder = table.get("encoder", threads, "swift", "wall")
         gemm = table.get("sgemm", threads, "swift", "gflops")
-        if encoder and gemm:
-            gflop = table.get("encoder", threads, "swift", "gflop")[0]
-            peak = max(table.get("encoder", threads, "swift", "peak"))
-            anonymous = max(table.get("encoder", threads, "swift", "anonymous"))
-            lines.append(f"encoder, {threads} thread(s): {gflop / statistics.median(encoder) * 1000:.1f} GFLOP/s "
-                         f"({gflop:.1f} GFLOP of 3x3 convolutions, counted as direct convolution) against OpenBLAS "
-                         f"sgemm {statistics.median(gemm):.1f} GFLOP/s (2048^3, median) in the same run; "
+        for precision in arguments.precisions:
+            work = encoder_work(precision)
+            encoder = table.get(work, threads, "swift", "wall")
+            if not (encoder and gemm):
+                continue
+            gflop = table.get(work, threads, "swift", "gflop")[0]
+            peak = max(table.get(work, threads, "swift", "peak"))
+            anonymous = max(table.get(work, threads, "swift", "anonymous"))
+            lines.append(f"encoder {precision}, {threads} thread(s): {gflop / statistics.median(encoder) * 1000:.1f} "
+                         f"GFLOP/s ({gflop:.1f} GFLOP of 3x3 convolutions, counted as direct convolution) against "
+                         f"OpenBLAS sgemm {statistics.median(gemm):.1f} GFLOP/s (2048^3, median) in the same run; "
                          f"memory of the first pass: {anonymous:.1f} MiB allocated (scratch, kept), resident peak "
                          f"+{peak:.1f} MiB (weight pages read for the first time included)")
         rate = table.get("throughput", threads, "swift", "rate")
@@ -305,6 +322,14 @@ def main() -> None:
     arguments = parser.parse_args()
     only = set(arguments.only.split(","))
     thread_counts = [int(t) for t in arguments.threads.split(",")]
+    # fp32, then the reduced precisions this CPU runs; the int8 encoder needs the bundle's
+    # calibration (made from the photo, once).
+    swift = swift_command(arguments)
+    (supported,) = json_lines(swift("ModelBenchmark") + ["precisions"])
+    arguments.precisions = [p for p in ("fp32", "bf16", "int8") if p in supported["supported"]]
+    if "int8" in arguments.precisions and "encoder" in only:
+        subprocess.run(swift("ModelBenchmark") + ["calibrate", "--model", arguments.bundle, "--image", arguments.image],
+                       check=True)
     table, guard, loads = Table(), LoadGuard(arguments.settle), [load_average()]
 
     for round_index in range(arguments.rounds):

@@ -21,6 +21,14 @@
 #define CK_TILE_VECTORS 3
 #define CK_TILE_POSITIONS (CK_TILE_VECTORS * 16)
 
+// Loops over the accumulators are unrolled in full, so that every index is a constant and the
+// accumulators stay in registers (otherwise each is written back to the stack at every step).
+#if defined(__clang__)
+#define CK_UNROLL _Pragma("clang loop unroll(full)")
+#else
+#define CK_UNROLL _Pragma("GCC unroll 24")
+#endif
+
 size_t ck_packed_plane_bytes(size_t height, size_t width) {
     // The last tile reads up to CK_TILE_POSITIONS - 1 words past the last output, plus two
     // rows and two words for its farthest tap; rounded to whole cache lines.
@@ -139,29 +147,30 @@ CK_BF16 static inline __m512i ck_halves(const float *values, size_t channel_size
                 for (size_t block = chunk_start; block < chunk_end; block++) {                                      \
                     const uint32_t *weight = weights + block * block_words;                                         \
                     SUM sums[CK_BLOCK_CHANNELS][CK_TILE_VECTORS];                                                   \
-                    for (int channel = 0; channel < CK_BLOCK_CHANNELS; channel++)                                   \
-                        for (int vector = 0; vector < CK_TILE_VECTORS; vector++) sums[channel][vector] = ZERO();    \
+                    CK_UNROLL for (int channel = 0; channel < CK_BLOCK_CHANNELS; channel++)                         \
+                        CK_UNROLL for (int vector = 0; vector < CK_TILE_VECTORS; vector++)                          \
+                            sums[channel][vector] = ZERO();                                                         \
                     for (size_t group = 0; group < groups; group++) {                                               \
                         const uint32_t *window = input + group * plane_words + tile_start;                          \
                         for (int tap = 0; tap < 9; tap++) {                                                         \
                             const uint32_t *at = window + (size_t)(tap / 3) * padded_width + (size_t)(tap % 3);     \
                             __m512i activations[CK_TILE_VECTORS];                                                   \
-                            for (int vector = 0; vector < CK_TILE_VECTORS; vector++)                                \
+                            CK_UNROLL for (int vector = 0; vector < CK_TILE_VECTORS; vector++)                      \
                                 activations[vector] = _mm512_loadu_si512(at + 16 * vector);                         \
-                            for (int channel = 0; channel < CK_BLOCK_CHANNELS; channel++) {                         \
+                            CK_UNROLL for (int channel = 0; channel < CK_BLOCK_CHANNELS; channel++) {               \
                                 __m512i word = _mm512_set1_epi32((int)weight[channel]);                             \
-                                for (int vector = 0; vector < CK_TILE_VECTORS; vector++)                            \
+                                CK_UNROLL for (int vector = 0; vector < CK_TILE_VECTORS; vector++)                  \
                                     sums[channel][vector] = DOT(sums[channel][vector], activations[vector], word);  \
                             }                                                                                       \
                             weight += CK_BLOCK_CHANNELS;                                                            \
                         }                                                                                           \
                     }                                                                                               \
                     size_t channel0 = block * CK_BLOCK_CHANNELS;                                                    \
-                    for (int channel = 0; channel < CK_BLOCK_CHANNELS; channel++) {                                 \
+                    CK_UNROLL for (int channel = 0; channel < CK_BLOCK_CHANNELS; channel++) {                       \
                         __m512 scale = _mm512_set1_ps(scales[channel0 + channel]);                                  \
                         __m512 offset = _mm512_set1_ps(bias[channel0 + channel]);                                   \
                         float *plane = output + (channel0 + channel) * channel_size;                                \
-                        for (int vector = 0; vector < CK_TILE_VECTORS; vector++) {                                  \
+                        CK_UNROLL for (int vector = 0; vector < CK_TILE_VECTORS; vector++) {                        \
                             if (lanes[vector] == 0) continue;                                                       \
                             __m512 value = _mm512_fmadd_ps(TO_FLOAT(sums[channel][vector]), scale, offset);         \
                             if (relu) value = _mm512_max_ps(value, _mm512_setzero_ps());                            \

@@ -12,8 +12,8 @@ struct CalibrateCommand: ParsableCommand {
         discussion: """
             Runs the model's float32 encoder over the first N images of the split (a few \
             hundred training images are enough) and records, for every convolution the int8 \
-            encoder runs, the given percentile of its input per image; the mean over the \
-            images is the value that 255 levels cover. Writes int8-calibration.json into the \
+            encoder runs, the given percentile of its input per image (default 100: the \
+            largest value); the largest over the images is the value that 255 levels cover. Writes int8-calibration.json into the \
             bundle folder (or to --out); 'caption --precision int8' reads it from the bundle. \
             The file is written whole at the end: an interrupted run leaves no file.
 
@@ -42,7 +42,7 @@ struct CalibrateCommand: ParsableCommand {
     var count: Int = 300
 
     @Option(help: ArgumentHelp("Percentile of each image's activations taken as its clip value, in (0, 100].", valueName: "p"))
-    var percentile: Double = 99.99
+    var percentile: Double = 100
 
     @Option(help: ArgumentHelp("Where to write the calibration (default: MODEL/int8-calibration.json).", valueName: "file"))
     var out: String?

@@ -5,7 +5,7 @@ import Foundation
 /// captioned image with one `write(2)` each, so that an interrupted run (Ctrl-C, kill) loses
 /// at most the images in flight and `--resume` carries on from the rest.
 ///
-///     {"journal": "caption-eval run", "model": "/abs/path", "beam_size": 3, "max_length": 50}
+///     {"journal": "caption-eval run", "model": "/abs/path", "precision": "fp32", "beam_size": 3, "max_length": 50}
 ///     {"image_id": "42", "caption": "a red circle"}
 ///     ...
 ///
@@ -82,6 +82,10 @@ final class ResultsJournal {
         }
     }
 
+    /// What a journal without a setting was written with: journals from before `precision`
+    /// existed were written by the float32 encoder.
+    private static let defaultSettings: [String: JSONValue] = ["precision": .string("fp32")]
+
     /// The captions of an existing journal and the length of its complete lines.
     private static func read(path: String, settings: Settings) throws(EvaluationError) -> ([String: String], Int) {
         let bytes: [UInt8]
@@ -100,7 +104,7 @@ final class ResultsJournal {
         guard header["journal"] == .string("caption-eval run") else {
             throw .invalidContent(path: path, location: "line 1", reason: "not a caption-eval run journal")
         }
-        for (key, value) in settings where header[key] != value {
+        for (key, value) in settings where (header[key] ?? defaultSettings[key]) != value {
             let written = header[key].map { JSONWriter.serialize($0, indent: nil) } ?? "nothing"
             throw .invalidContent(path: path, location: "line 1", reason: "written with \(key) \(written), this run has \(JSONWriter.serialize(value, indent: nil)): use the same settings to resume, or delete the file to start over")
         }

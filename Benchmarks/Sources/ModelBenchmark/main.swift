@@ -4,10 +4,16 @@
 // Usage:
 //   ModelBenchmark sgemm [--size N] [--runs R] [--threads T]
 //       OpenBLAS sgemm of two N x N matrices (default 2048): GFLOP/s, the machine's yardstick.
-//   ModelBenchmark encoder --model DIR --image IMG [--runs R] [--threads T]
-//       the encoder on one preprocessed image: ms, GFLOP/s of its convolutions, and what the
-//       first pass adds to the process: its resident peak (weight pages read for the first time
-//       included) and the anonymous memory it allocated (scratch kept for the next pass).
+//   ModelBenchmark encoder --model DIR --image IMG [--precision P] [--runs R] [--threads T]
+//       the encoder (in fp32, bf16 or int8) on one preprocessed image: ms, GFLOP/s of its
+//       convolutions, and what the first pass adds to the process: its resident peak (weight
+//       pages read for the first time included) and the anonymous memory it allocated (scratch
+//       kept for the next pass). Prints the precision it ran in (fp32 where the CPU lacks P's).
+//   ModelBenchmark calibrate --model DIR --image IMG
+//       writes DIR/int8-calibration.json from the image, unless the bundle has one (the int8
+//       encoder's speed does not depend on the clip values).
+//   ModelBenchmark precisions
+//       the precisions this CPU runs.
 //   ModelBenchmark decoder --model DIR --image IMG [--beam K] [--runs R] [--threads T]
 //       beam search on the image's annotation vectors: ms per decoder step (one search, from
 //       encoder_att and h0 to the last finished beam, divided by the steps it ran).
@@ -21,8 +27,8 @@ import CaptionKit
 import Foundation
 
 let usage = """
-    usage: ModelBenchmark sgemm|encoder|decoder|throughput|layers [--model DIR] [--image IMG] [--beam K] \
-    [--count N] [--size N] [--runs R] [--threads T]
+    usage: ModelBenchmark sgemm|encoder|calibrate|precisions|decoder|throughput|layers [--model DIR] [--image IMG] \
+    [--beam K] [--precision fp32|bf16|int8] [--count N] [--size N] [--runs R] [--threads T]
     """
 
 /// 2 * O * I * 9 * H * W for every 3x3 convolution of the encoder at its input size.
@@ -65,7 +71,17 @@ func encoder(_ captioner: Captioner, image: RGBImage, runs: Int) {
         ("gflop", flops / 1e9), ("gflops", flops / median(timing.wall) / 1e6),
         ("peak_extra_mb", Double(memory?.peak ?? -1) / 1_048_576),
         ("anonymous_extra_mb", Double(memory?.anonymous ?? -1) / 1_048_576),
-    ], samples: timing.samples(), extra: [("threads", "\(ComputeThreads.count)"), ("check", "\(sink)")])
+    ], samples: timing.samples(), extra: [("threads", "\(ComputeThreads.count)"), ("check", "\(sink)"),
+                                          ("precision", captioner.encoderPrecision.rawValue)])
+}
+
+/// Writes the bundle's int8 calibration from one image, unless it has one.
+func calibrate(model: URL, image path: String) throws {
+    let target = model.appendingPathComponent(Int8Calibration.fileName)
+    guard !FileManager.default.fileExists(atPath: target.path) else { return }
+    var builder = try Int8CalibrationBuilder(imageEncoder: ImageEncoder(encoderOf: model))
+    builder.add(try ImageDecoder().decode(fileAt: path))
+    try Data(builder.calibration().json.utf8).write(to: target, options: .atomic)
 }
 
 func decoder(_ captioner: Captioner, image: RGBImage, beam: Int, runs: Int) throws {
@@ -131,21 +147,34 @@ func throughput(_ captioner: Captioner, image: RGBImage, count: Int, runs: Int) 
 
 do {
     let arguments = try Arguments(Array(CommandLine.arguments.dropFirst()),
-                                  known: ["model", "image", "beam", "count", "size", "runs", "threads"], usage: usage)
+                                  known: ["model", "image", "beam", "count", "size", "runs", "threads", "precision"],
+                                  usage: usage)
     if let threads = arguments.text("threads") {
         ComputeThreads.count = try arguments.number("threads", default: Int(threads) ?? 1)
     }
     let runs = try arguments.number("runs", default: 5)
     let command = try arguments.positional(0, "a command")
-    if command == "sgemm" || command == "layers" {
-        if command == "sgemm" {
-            sgemm(size: try arguments.number("size", default: 2048), runs: runs)
-        } else {
-            layers(runs: runs)
-        }
+    switch command {
+    case "sgemm":
+        sgemm(size: try arguments.number("size", default: 2048), runs: runs)
         exit(0)
+    case "layers":
+        layers(runs: runs)
+        exit(0)
+    case "precisions":
+        print("{\"supported\": [\(EncoderPrecision.allCases.filter(\.isSupported).map { "\"\($0.rawValue)\"" }.joined(separator: ", "))]}")
+        exit(0)
+    case "calibrate":
+        try calibrate(model: URL(fileURLWithPath: try arguments.required("model")), image: try arguments.required("image"))
+        exit(0)
+    default:
+        break
     }
-    let captioner = try Captioner(modelAt: URL(fileURLWithPath: try arguments.required("model")))
+    let precisionText = arguments.text("precision") ?? "fp32"
+    guard let precision = EncoderPrecision(rawValue: precisionText) else {
+        throw UsageError(description: "\(usage)\n(--precision must be fp32, bf16 or int8, got \(precisionText))")
+    }
+    let captioner = try Captioner(modelAt: URL(fileURLWithPath: try arguments.required("model")), precision: precision)
     let image = try captioner.imageDecoder.decode(fileAt: try arguments.required("image"))
     switch command {
     case "encoder": encoder(captioner, image: image, runs: runs)

@@ -8,13 +8,14 @@ import Foundation
 /// {
 ///   "format": "captionkit-int8-calibration/1",
 ///   "images": 300,
-///   "percentile": 99.99,
+///   "percentile": 100,
 ///   "input_clip": {"encoder.features.2": 5.1, "encoder.features.5": 9.8}
 /// }
 /// ```
 ///
 /// `input_clip` maps each convolution's `encoder.features.N` key to its clip value (a positive
-/// number); `images` and `percentile` say how it was measured (`Int8CalibrationBuilder`).
+/// number); `images` and `percentile` say how it was measured (`Int8CalibrationBuilder`: the
+/// largest over the images of each image's value at that percentile).
 public struct Int8Calibration: Sendable, Equatable {
     /// The file name inside a bundle.
     public static let fileName = "int8-calibration.json"
@@ -25,7 +26,8 @@ public struct Int8Calibration: Sendable, Equatable {
     public var inputClips: [String: Float]
     /// The number of images measured.
     public var images: Int
-    /// The percentile of each image's activations taken as that image's clip value.
+    /// The percentile of each image's activations taken as that image's clip value (the clip
+    /// is the largest of those over the images).
     public var percentile: Double
 
     /// Calibration values as given.

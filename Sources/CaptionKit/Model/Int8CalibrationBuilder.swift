@@ -1,10 +1,13 @@
 /// Measures an encoder's activation ranges for int8 (`Int8Calibration`): each image added
 /// runs through the float32 encoder, and for every convolution that runs in int8 the value at
 /// `percentile` of its input (all `I x H x W` values, zeros included) is that image's clip
-/// value; the calibration's clip is the mean over the images.
+/// value; the calibration's clip is the largest over the images.
 ///
-/// A few hundred training images are enough (the clip values settle within a percent or two);
-/// `caption-eval calibrate` runs this over a dataset split.
+/// The default, percentile 100 (each layer's largest input over the images), kept VGG-16's
+/// conv5_3 closest to float32 in a trial on Flickr8k photos: relative error 0.040 over 20
+/// images, against 0.059 for the mean of the per-image maxima and 0.12 for the mean of the
+/// 99.99th percentiles (clipping the rare large activations costs more than the coarser
+/// levels). `caption-eval calibrate` runs this over a few hundred images of a dataset split.
 public struct Int8CalibrationBuilder {
     /// The float32 encoder that is measured.
     public let imageEncoder: ImageEncoder
@@ -12,8 +15,8 @@ public struct Int8CalibrationBuilder {
     public let percentile: Double
     /// The images added so far.
     public private(set) var images = 0
-    /// The sum over images of each convolution's clip value.
-    private var clipSums: [String: Double] = [:]
+    /// The largest clip value over the images so far, per convolution.
+    private var largestClips: [String: Float] = [:]
 
     /// Bins of the histogram each percentile is read from: the clip value is within 1/4096 of
     /// the image's maximum of the exact percentile.
@@ -22,7 +25,7 @@ public struct Int8CalibrationBuilder {
     /// A builder for `imageEncoder`.
     /// - Throws: `CaptionError.invalidOptions` when the encoder is not float32 or `percentile`
     ///   is not in (0, 100].
-    public init(imageEncoder: ImageEncoder, percentile: Double = 99.99) throws {
+    public init(imageEncoder: ImageEncoder, percentile: Double = 100) throws {
         guard imageEncoder.encoder.precision == .fp32 else {
             throw CaptionError.invalidOptions(reason: "calibration measures the fp32 encoder, not a \(imageEncoder.encoder.precision) one")
         }
@@ -42,7 +45,7 @@ public struct Int8CalibrationBuilder {
         imageEncoder.encoder.packableConvolutionInputs(of: input) { key, values in
             clips.append((key, Self.value(atPercentile: percentile, of: values)))
         }
-        for (key, clip) in clips { clipSums[key, default: 0] += Double(clip) }
+        for (key, clip) in clips { largestClips[key] = max(largestClips[key] ?? 0, clip) }
         images += 1
     }
 
@@ -51,7 +54,7 @@ public struct Int8CalibrationBuilder {
     /// - Precondition: at least one image was added.
     public func calibration() -> Int8Calibration {
         precondition(images > 0, "calibration needs at least one image")
-        let clips = clipSums.mapValues { max(Float($0 / Double(images)), 1e-6) }
+        let clips = largestClips.mapValues { max($0, 1e-6) }
         return Int8Calibration(inputClips: clips, images: images, percentile: percentile)
     }
 
