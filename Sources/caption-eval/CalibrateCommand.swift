@@ -23,14 +23,7 @@ struct CalibrateCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The reference captions and image list (as for 'run').", valueName: "file"))
-    var dataset: String
-
-    @Option(help: ArgumentHelp("The folder the dataset's image paths are relative to.", valueName: "dir"))
-    var images: String
-
-    @Option(help: "The dataset file's format.")
-    var format: DatasetFormatArgument = .auto
+    @OptionGroup var source: ImageDatasetOptions
 
     @Option(help: ArgumentHelp("The split whose images are measured (default: train).", valueName: "name"))
     var split: String = "train"
@@ -55,16 +48,11 @@ struct CalibrateCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try calibrate()
-        } catch {
-            FileHandle.standardError.write(Data("caption-eval: \(error)\n".utf8))
-            throw ExitCode.failure
-        }
+        try DatasetSelection.failingInOneLine(calibrate)
     }
 
     private func calibrate() throws {
-        let selection = try DatasetSelection.read(path: dataset, format: format, split: split, splitFile: nil)
+        let selection = try DatasetSelection.read(path: source.dataset, format: source.format, split: split, splitFile: nil)
         let modelPath = try ModelLocator(explicitPath: model).locate()
         let target = try outputPath(model: modelPath)
         var builder = try Int8CalibrationBuilder(imageEncoder: ImageEncoder(encoderOf: URL(fileURLWithPath: modelPath)),
@@ -76,7 +64,7 @@ struct CalibrateCommand: ParsableCommand {
             guard let fileName = image.fileName else {
                 throw CaptionError.invalidOptions(reason: "image \(image.id): the dataset gives no file name for it")
             }
-            builder.add(try decoder.decode(fileAt: (images as NSString).appendingPathComponent(fileName)))
+            builder.add(try decoder.decode(fileAt: (source.images as NSString).appendingPathComponent(fileName)))
             progress.advance(failed: false)
         }
         progress.finish()

@@ -56,6 +56,17 @@ enum DatasetSelection {
         }
     }
 
+    /// Runs a subcommand's work; an error becomes one line `caption-eval: ERROR` on standard
+    /// error and exit status 1.
+    static func failingInOneLine(_ work: () throws -> Void) throws {
+        do {
+            try work()
+        } catch {
+            FileHandle.standardError.write(Data("caption-eval: \(error)\n".utf8))
+            throw ExitCode.failure
+        }
+    }
+
     /// The one-line message for `error`; an image without references is said to be missing
     /// from the selected split or list, which is usually why (results of another split).
     static func message(for error: EvaluationError, references: String, split: String?, splitFile: String?) -> String {
@@ -85,4 +96,17 @@ struct MetricsArgument: ExpressibleByArgument {
 
     /// The help's default.
     var defaultValueDescription: String { "bleu,meteor,rouge,cider" }
+}
+
+/// `--dataset`, `--images` and `--format` of the subcommands that read a split's images
+/// (`features`, `calibrate`).
+struct ImageDatasetOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("The reference captions and image list (as for 'run').", valueName: "file"))
+    var dataset: String
+
+    @Option(help: ArgumentHelp("The folder the dataset's image paths are relative to.", valueName: "dir"))
+    var images: String
+
+    @Option(help: "The dataset file's format.")
+    var format: DatasetFormatArgument = .auto
 }

@@ -25,14 +25,7 @@ struct FeaturesCommand: ParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("The reference captions and image list (as for 'run').", valueName: "file"))
-    var dataset: String
-
-    @Option(help: ArgumentHelp("The folder the dataset's image paths are relative to.", valueName: "dir"))
-    var images: String
-
-    @Option(help: "The dataset file's format.")
-    var format: DatasetFormatArgument = .auto
+    @OptionGroup var source: ImageDatasetOptions
 
     @Option(help: ArgumentHelp("The split to encode (as for 'run').", valueName: "name"))
     var split: String?
@@ -56,16 +49,11 @@ struct FeaturesCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            try encodeSplit()
-        } catch {
-            FileHandle.standardError.write(Data("caption-eval: \(error)\n".utf8))
-            throw ExitCode.failure
-        }
+        try DatasetSelection.failingInOneLine(encodeSplit)
     }
 
     private func encodeSplit() throws {
-        let selection = try DatasetSelection.read(path: dataset, format: format, split: split, splitFile: nil, defaultSplit: "test")
+        let selection = try DatasetSelection.read(path: source.dataset, format: source.format, split: split, splitFile: nil, defaultSplit: "test")
         let modelPath = try ModelLocator(explicitPath: model).locate()
         let imageEncoder = try ImageEncoder(encoderOf: URL(fileURLWithPath: modelPath))
         let decoder = ImageDecoder()
@@ -80,7 +68,7 @@ struct FeaturesCommand: ParsableCommand {
         let plan = ThreadPlan(threads: threads ?? ComputeThreads.availableCores, singleImage: false)
         plan.apply()
         let progress = ProgressDisplay(total: selection.images.count, alreadyDone: store.imageCount)
-        let folder = images
+        let folder = source.images
         let mirror = mirror
         var failure: Error?
         let pipeline = CaptionPipeline(source: pending.makeIterator(), workerCount: plan.workers, window: 4 * plan.workers, process: { image -> Result<(String, EncodedImage), Error> in
