@@ -121,7 +121,7 @@ CK_BF16 static inline __m512i ck_halves(const float *values, size_t channel_size
                                 const uint32_t *weights, size_t blocks, const float *scales, const float *bias,      \
                                 int relu, size_t first_tile, size_t last_tile, float *output) {                      \
         size_t padded_width = width + 2, plane_words = ck_packed_plane_bytes(height, width) / 4;                    \
-        size_t positions = height * padded_width, channel_size = height * width;                                    \
+        size_t channel_size = height * width;                                                                       \
         size_t block_words = groups * 9 * CK_BLOCK_CHANNELS;                                                        \
         /* Channel blocks in chunks whose weights (at most 256 KiB) stay in L2 across the tiles. */                 \
         size_t chunk = (256u << 10) / (block_words * 4);                                                            \
@@ -132,15 +132,18 @@ CK_BF16 static inline __m512i ck_halves(const float *values, size_t channel_size
                 size_t tile_start = tile * CK_TILE_POSITIONS;                                                       \
                 __mmask16 lanes[CK_TILE_VECTORS];                                                                   \
                 size_t first[CK_TILE_VECTORS];                                                                      \
+                size_t y = tile_start / padded_width, x = tile_start - y * padded_width;                            \
                 for (int vector = 0; vector < CK_TILE_VECTORS; vector++) {                                          \
                     lanes[vector] = 0;                                                                              \
                     first[vector] = 0;                                                                              \
-                    for (int lane = 15; lane >= 0; lane--) {                                                        \
-                        size_t position = tile_start + 16 * (size_t)vector + (size_t)lane;                          \
-                        size_t x = position % padded_width;                                                         \
-                        if (position < positions && x < width) {                                                    \
+                    for (int lane = 0; lane < 16; lane++) {                                                         \
+                        if (y < height && x < width) {                                                              \
+                            if (lanes[vector] == 0) first[vector] = y * width + x;                                  \
                             lanes[vector] |= (__mmask16)(1u << lane);                                               \
-                            first[vector] = position / padded_width * width + x;                                    \
+                        }                                                                                           \
+                        if (++x == padded_width) {                                                                  \
+                            x = 0;                                                                                  \
+                            y++;                                                                                    \
                         }                                                                                           \
                     }                                                                                               \
                 }                                                                                                   \
@@ -174,7 +177,10 @@ CK_BF16 static inline __m512i ck_halves(const float *values, size_t channel_size
                             if (lanes[vector] == 0) continue;                                                       \
                             __m512 value = _mm512_fmadd_ps(TO_FLOAT(sums[channel][vector]), scale, offset);         \
                             if (relu) value = _mm512_max_ps(value, _mm512_setzero_ps());                            \
-                            _mm512_mask_compressstoreu_ps(plane + first[vector], lanes[vector], value);             \
+                            if ((lanes[vector] & (lanes[vector] + 1)) == 0) /* lanes 0 ..< n: a plain masked store */ \
+                                _mm512_mask_storeu_ps(plane + first[vector], lanes[vector], value);                 \
+                            else                                                                                    \
+                                _mm512_mask_compressstoreu_ps(plane + first[vector], lanes[vector], value);         \
                         }                                                                                           \
                     }                                                                                               \
                 }                                                                                                   \

@@ -20,8 +20,9 @@
 //   ModelBenchmark throughput --model DIR --image IMG [--count N] [--runs R] [--threads T]
 //       Captioner.captions(_:) on N different crops of the image: images per second.
 //   ModelBenchmark layers [--runs R] [--threads T]
-//       each distinct VGG-16 convolution at 224 x 224 (random weights) through im2col and
-//       through Winograd: ms and GFLOP/s of each, to choose Conv2D.preferredAlgorithm.
+//       each distinct VGG-16 convolution at 224 x 224 (constant weights) through im2col,
+//       through Winograd, and packed in bf16 and int8 where the CPU runs them: ms and GFLOP/s
+//       of each, to choose Conv2D.preferredAlgorithm and to see what each precision buys.
 import BenchmarkSupport
 import CaptionKit
 import Foundation
@@ -111,6 +112,24 @@ func layers(runs: Int) {
             var sink: Float = 0
             let timing = measure(runs: runs) { sink += layer(input)[flat: 0] }
             report("conv \(inputs)->\(outputs) at \(side) \(algorithm)", timing.fields() + [("gflops", flops / median(timing.wall) / 1e6)],
+                   extra: [("threads", "\(ComputeThreads.count)"), ("check", "\(sink)")])
+        }
+        let plain = Conv2D(weight: weight, bias: Tensor(shape: [outputs]), padding: 1, fusesReLU: true, algorithm: .im2col)
+        guard PackedConvolution.canPack(plain) else { continue }
+        for arithmetic in [PackedConvolution.Arithmetic.bf16, .int8(inputScale: 1 / 255)] where PackedConvolution.isSupported(arithmetic) {
+            // Like Conv2D's callAsFunction: the output and the workspace allocated per call.
+            let layer = PackedConvolution(plain, arithmetic: arithmetic)
+            var sink: Float = 0
+            let timing = measure(runs: runs) {
+                let output = UnsafeMutablePointer<Float>.allocate(capacity: outputs * side * side)
+                let workspace = UnsafeMutablePointer<Float>.allocate(capacity: layer.workspaceCount(height: side, width: side))
+                input.withUnsafeBufferPointer { layer.apply(image: $0.baseAddress!, height: side, width: side, output: output, workspace: workspace) }
+                sink += output[0]
+                output.deallocate()
+                workspace.deallocate()
+            }
+            report("conv \(inputs)->\(outputs) at \(side) \(arithmetic == .bf16 ? "bf16" : "int8")",
+                   timing.fields() + [("gflops", flops / median(timing.wall) / 1e6)],
                    extra: [("threads", "\(ComputeThreads.count)"), ("check", "\(sink)")])
         }
     }
