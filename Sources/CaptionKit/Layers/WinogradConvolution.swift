@@ -134,13 +134,16 @@ struct WinogradConvolution: Sendable {
             for blockStart in stride(from: 0, to: tileCount, by: layout.length) {
                 let block = blockStart..<min(tileCount, blockStart + layout.length)
                 transformInput(image, geometry: geometry, tiles: block, layout: layout, into: transformedInput)
-                // U[ξ]: O x I, V[ξ]: I x block -> M[ξ]: O x block, for each of the 36 ξ
-                for position in 0..<Self.positions {
-                    GEMM.multiply(
-                        m: outputChannels, n: block.count, k: inputChannels,
-                        a: weightBase + position * outputChannels * inputChannels, lda: inputChannels,
-                        b: transformedInput + position * layout.inputPlane, ldb: layout.rowStride,
-                        c: products + position * layout.outputPlane, ldc: layout.rowStride)
+                // U[ξ]: O x I, V[ξ]: I x block -> M[ξ]: O x block, for each of the 36 ξ. Threads
+                // take whole GEMMs (one wait per block, where splitting each GEMM waited 36 times).
+                ComputeThreads.parallelFor(Self.positions) { positions in
+                    for position in positions {
+                        GEMM.multiply(
+                            m: outputChannels, n: block.count, k: inputChannels,
+                            a: weightBase + position * outputChannels * inputChannels, lda: inputChannels,
+                            b: transformedInput + position * layout.inputPlane, ldb: layout.rowStride,
+                            c: products + position * layout.outputPlane, ldc: layout.rowStride)
+                    }
                 }
                 transformOutput(products, geometry: geometry, tiles: block, layout: layout, into: output)
             }
