@@ -14,8 +14,8 @@ struct LayersPoolingTests {
     @Test("max pool matches the naive windows (floor mode)", arguments: [
         // N, C, H, W, kernel, stride
         [1, 1, 2, 2, 2, 2], [2, 3, 7, 5, 2, 2], [1, 5, 9, 8, 3, 2], [2, 3, 4, 6, 3, 1], [1, 2, 1, 1, 1, 1], [1, 6, 3, 9, 3, 3],
-        // 2x2 stride 2 over rows of 4-output steps and a tail (9 outputs from 19 columns)
-        [1, 2, 6, 19, 2, 2], [1, 1, 4, 16, 2, 2],
+        // 2x2 stride 2 over rows of 8-output steps and a tail (9 outputs from 19 columns; 8 from 16; 17 from 35)
+        [1, 2, 6, 19, 2, 2], [1, 1, 4, 16, 2, 2], [1, 3, 5, 35, 2, 2],
     ])
     func maxPoolMatchesNaive(parameters: [Int]) {
         let (tensor, values, shape) = testImageBatch(parameters[0], parameters[1], parameters[2], parameters[3])
@@ -36,12 +36,12 @@ struct LayersPoolingTests {
         let withNaN = pool(Tensor(shape: [1, 1, 2, 4], scalars: [1, .nan, 5, 6, 3, 4, 7, 8]))
         #expect(withNaN.scalars[0].isNaN)
         #expect(withNaN.scalars[1] == 8)
-        // NaN in each of the four places of a window, in the 4-wide steps and in the tail
+        // NaN in each of the four places of a window, in the 8-wide steps and in the tail
         for place in 0..<4 {
-            for window in [1, 4] {
-                var values = [Float](repeating: 1, count: 2 * 10)
-                values[(place / 2) * 10 + 2 * window + place % 2] = .nan
-                let pooled = pool(Tensor(shape: [1, 1, 2, 10], scalars: values)).scalars
+            for window in [1, 9] {
+                var values = [Float](repeating: 1, count: 2 * 20)
+                values[(place / 2) * 20 + 2 * window + place % 2] = .nan
+                let pooled = pool(Tensor(shape: [1, 1, 2, 20], scalars: values)).scalars
                 #expect(pooled.indices.allSatisfy { $0 == window ? pooled[$0].isNaN : pooled[$0] == 1 }, "\(place) \(window): \(pooled)")
             }
         }

@@ -74,6 +74,11 @@ void ck_convolve_packed(ck_arithmetic arithmetic, const uint32_t *input, size_t 
                         const uint32_t *weights, size_t output_channels, const float *scales, const float *bias,
                         int relu, size_t first_tile, size_t last_tile, float *output);
 
+/// The 2x2, stride-2 max pool of one pair of rows: `output[x]` is the maximum of `top[2x]`,
+/// `top[2x + 1]`, `bottom[2x]` and `bottom[2x + 1]` for `x < count` (NaN when any of them is
+/// NaN, as PyTorch's max pool).
+void ck_max_pool_rows(const float *top, const float *bottom, float *output, size_t count);
+
 /// 1 when the kernels run their AVX2 + FMA versions on this CPU, else 0.
 int ck_uses_avx2(void);
 

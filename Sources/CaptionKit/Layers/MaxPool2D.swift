@@ -1,3 +1,5 @@
+import CKernels
+
 /// 2-D max pooling, the port of `torch.nn.MaxPool2d` (no padding, dilation 1,
 /// `ceil_mode=False`): square `kernelSize` windows every `stride` pixels; windows that would
 /// cross the right or bottom edge are dropped (floor mode).
@@ -61,8 +63,9 @@ public struct MaxPool2D: Sendable {
                            outputHeight: Int, outputWidth: Int) {
         if kernelSize == 2 && stride == 2 {
             for outputY in 0..<outputHeight {
-                Self.poolRowPair(plane + 2 * outputY * width, plane + (2 * outputY + 1) * width,
-                                 into: output + outputY * outputWidth, count: outputWidth)
+                // VGG's pool: two input rows -> one output row, vectorised in CKernels
+                ck_max_pool_rows(plane + 2 * outputY * width, plane + (2 * outputY + 1) * width,
+                                 output + outputY * outputWidth, outputWidth)
             }
             return
         }
@@ -79,30 +82,5 @@ public struct MaxPool2D: Sendable {
                 output[outputY * outputWidth + outputX] = maximum
             }
         }
-    }
-
-    /// VGG's 2x2, stride-2 pool of one pair of rows, four outputs per step.
-    // top, bottom: 2 * count values each -> output: count values, output[x] the maximum of
-    // top[2x], top[2x + 1], bottom[2x], bottom[2x + 1] (NaN if any of them is NaN)
-    private static func poolRowPair(_ top: UnsafePointer<Float>, _ bottom: UnsafePointer<Float>,
-                                    into output: UnsafeMutablePointer<Float>, count: Int) {
-        var x = 0
-        while x + 4 <= count {
-            let upper = UnsafeRawPointer(top + 2 * x).loadUnaligned(as: SIMD8<Float>.self)
-            let lower = UnsafeRawPointer(bottom + 2 * x).loadUnaligned(as: SIMD8<Float>.self)
-            let columns = maximum(upper, lower)
-            UnsafeMutableRawPointer(output + x).storeBytes(of: maximum(columns.evenHalf, columns.oddHalf), as: SIMD4<Float>.self)
-            x += 4
-        }
-        for tail in x..<count {
-            let pair = SIMD2(top[2 * tail], top[2 * tail + 1]), below = SIMD2(bottom[2 * tail], bottom[2 * tail + 1])
-            let columns = maximum(pair, below)
-            output[tail] = maximum(SIMD2(repeating: columns[0]), SIMD2(repeating: columns[1]))[0]
-        }
-    }
-
-    /// The lanewise maximum, NaN where either lane is NaN (as PyTorch's max pool).
-    private static func maximum<Vector: SIMD>(_ a: Vector, _ b: Vector) -> Vector where Vector.Scalar == Float {
-        a.replacing(with: b, where: b .> a).replacing(with: .nan, where: (a .!= a) .| (b .!= b))
     }
 }
