@@ -1,6 +1,8 @@
 // CKernels: the few numerical loops CaptionKit runs itself where Swift's baseline x86-64
-// code generation (SSE2, no FMA, scalar libm calls) leaves most of the machine unused. Each is compiled for
-// AVX2 + FMA and for the baseline, and picks the one the CPU supports at run time.
+// code generation (SSE2, no FMA, scalar libm calls) leaves most of the machine unused. The
+// float32 ones are compiled for AVX2 (+ FMA) and for the baseline and pick the one the CPU
+// supports at run time; the packed convolution exists only for AVX-512 (VNNI or BF16), and
+// its callers fall back to float32 without it.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
