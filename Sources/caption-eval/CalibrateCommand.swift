@@ -68,7 +68,7 @@ struct CalibrateCommand: ParsableCommand {
             progress.advance(failed: false)
         }
         progress.finish()
-        let calibration = builder.calibration()
+        let calibration = try builder.calibration()
         do {
             try Data(calibration.json.utf8).write(to: URL(fileURLWithPath: target), options: .atomic)
         } catch {

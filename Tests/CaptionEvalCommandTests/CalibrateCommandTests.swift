@@ -21,7 +21,7 @@ import Testing
             builder.add(try ImageDecoder().decode(fileAt: FeaturesCommandTests.scenes + "/" + file))
         }
         let written = try Int8Calibration(json: Data(contentsOf: URL(fileURLWithPath: model + "/int8-calibration.json")), path: "written")
-        #expect(written == builder.calibration())
+        #expect(try written == builder.calibration())
 
         let runInt8 = ["run", "--dataset", dataset, "--images", FeaturesCommandTests.scenes, "--model", model,
                        "--precision", "int8", "--metrics", "bleu", "--out", folder.path("results.json")]

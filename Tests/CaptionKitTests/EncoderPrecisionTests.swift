@@ -47,6 +47,13 @@ struct EncoderPrecisionTests {
         }
     }
 
+    @Test("a calibration of no images is an error, not a trap")
+    func calibrationOfNoImages() throws {
+        let builder = try Int8CalibrationBuilder(imageEncoder: ImageEncoder(encoderOf: Self.plain))
+        #expect(throws: CaptionError.self) { try builder.calibration() }
+        #expect(throws: CaptionError.self) { try Int8CalibrationBuilder(imageEncoder: ImageEncoder(encoderOf: Self.plain), percentile: 0) }
+    }
+
     @Test("int8 needs the bundle's calibration and names the missing file")
     func int8NeedsCalibration() throws {
         guard EncoderPrecision.int8.isSupported else {
@@ -71,7 +78,7 @@ struct EncoderPrecisionTests {
             let images = try ["png_rgb_8.png", "jpeg_baseline_420.jpg"].map { try ImageDecoder().decode(fileAt: ImageFixtures.path($0)) }
             var builder = try Int8CalibrationBuilder(imageEncoder: ImageEncoder(encoderOf: model), percentile: 100)
             for image in images { builder.add(image) }
-            let calibration = builder.calibration()
+            let calibration = try builder.calibration()
             // plain: [8, "M", 16, 16]; features.0 reads the image and stays float32.
             #expect(calibration.images == 2 && Set(calibration.inputClips.keys) == ["encoder.features.3", "encoder.features.5"])
             try Data(calibration.json.utf8).write(to: model.appendingPathComponent(Int8Calibration.fileName))

@@ -82,7 +82,7 @@ func calibrate(model: URL, image path: String) throws {
     guard !FileManager.default.fileExists(atPath: target.path) else { return }
     var builder = try Int8CalibrationBuilder(imageEncoder: ImageEncoder(encoderOf: model))
     builder.add(try ImageDecoder().decode(fileAt: path))
-    try Data(builder.calibration().json.utf8).write(to: target, options: .atomic)
+    try Data(try builder.calibration().json.utf8).write(to: target, options: .atomic)
 }
 
 func decoder(_ captioner: Captioner, image: RGBImage, beam: Int, runs: Int) throws {

@@ -51,9 +51,9 @@ public struct Int8CalibrationBuilder {
 
     /// The calibration of the images added so far (a clip of at least 1e-6 where every input
     /// was zero).
-    /// - Precondition: at least one image was added.
-    public func calibration() -> Int8Calibration {
-        precondition(images > 0, "calibration needs at least one image")
+    /// - Throws: `CaptionError.invalidOptions` when no image was added.
+    public func calibration() throws -> Int8Calibration {
+        guard images > 0 else { throw CaptionError.invalidOptions(reason: "calibration needs at least one image") }
         let clips = largestClips.mapValues { max($0, 1e-6) }
         return Int8Calibration(inputClips: clips, images: images, percentile: percentile)
     }

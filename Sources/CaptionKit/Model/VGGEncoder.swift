@@ -187,7 +187,7 @@ public struct VGGEncoder: Sendable {
     /// `encoder.features.N` key and the input (`I x H x W` floats) of each convolution that
     /// `PackedConvolution.canPack`, before that convolution runs: what int8 calibration
     /// measures (`Int8CalibrationBuilder`).
-    public func packableConvolutionInputs(of image: Tensor, _ body: (String, UnsafeBufferPointer<Float>) -> Void) {
+    func packableConvolutionInputs(of image: Tensor, _ body: (String, UnsafeBufferPointer<Float>) -> Void) {
         precondition(image.shape == [1, 3, inputSize, inputSize], "encoder expects [1, 3, \(inputSize), \(inputSize)], got \(image.shape)")
         let annotations = UnsafeMutablePointer<Float>.allocate(capacity: gridSize.height * gridSize.width * outputChannels)
         defer { annotations.deallocate() }
