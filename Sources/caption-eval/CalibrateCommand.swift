@@ -61,10 +61,10 @@ struct CalibrateCommand: ParsableCommand {
         let decoder = ImageDecoder()
         let progress = ProgressDisplay(total: chosen.count, alreadyDone: 0)
         for image in chosen {
-            guard let fileName = image.fileName else {
-                throw CaptionError.invalidOptions(reason: "image \(image.id): the dataset gives no file name for it")
+            guard let path = DatasetSelection.imagePath(of: image, in: source.images) else {
+                throw CaptionError.invalidOptions(reason: DatasetSelection.noFileName(image))
             }
-            builder.add(try decoder.decode(fileAt: (source.images as NSString).appendingPathComponent(fileName)))
+            builder.add(try decoder.decode(fileAt: path))
             progress.advance(failed: false)
         }
         progress.finish()

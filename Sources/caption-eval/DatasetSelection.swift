@@ -56,6 +56,23 @@ enum DatasetSelection {
         }
     }
 
+    /// Where `image`'s file is: `folder`/filepath/filename (Karpathy `filepath` when the dataset
+    /// gives one), joined as text so that a relative folder stays relative in messages; nil
+    /// when the dataset gives no file name (`noFileName` says so).
+    static func imagePath(of image: ReferenceImage, in folder: String) -> String? {
+        guard let fileName = image.fileName else { return nil }
+        var path = folder as NSString
+        for component in [image.folder ?? "", fileName] where !component.isEmpty {
+            path = path.appendingPathComponent(component) as NSString
+        }
+        return path as String
+    }
+
+    /// The message for an image without a file name.
+    static func noFileName(_ image: ReferenceImage) -> String {
+        "image \(image.id): the dataset gives no file name for it"
+    }
+
     /// Runs a subcommand's work; an error becomes one line `caption-eval: ERROR` on standard
     /// error and exit status 1.
     static func failingInOneLine(_ work: () throws -> Void) throws {

@@ -73,10 +73,9 @@ struct FeaturesCommand: ParsableCommand {
         var failure: Error?
         let pipeline = CaptionPipeline(source: pending.makeIterator(), workerCount: plan.workers, window: 4 * plan.workers, process: { image -> Result<(String, EncodedImage), Error> in
             Result {
-                guard let fileName = image.fileName else {
-                    throw CaptionError.invalidOptions(reason: "image \(image.id): the dataset gives no file name for it")
+                guard let fileName = image.fileName, let path = DatasetSelection.imagePath(of: image, in: folder) else {
+                    throw CaptionError.invalidOptions(reason: DatasetSelection.noFileName(image))
                 }
-                let path = (folder as NSString).appendingPathComponent(fileName)
                 let decoded = try decoder.decode(fileAt: path)
                 return (fileName, imageEncoder.encode([mirror ? decoded.mirrored() : decoded])[0])
             }

@@ -229,16 +229,11 @@ struct RunCommand: ParsableCommand {
 
     /// The caption of one image, read from `folder`/filepath/filename.
     private static func caption(_ image: ReferenceImage, in folder: String, with captioner: Captioner, options: DecodingOptions) -> Outcome {
-        guard let fileName = image.fileName else {
-            return .failed(message: "image \(image.id): the dataset gives no file name for it")
-        }
-        // Joined as text, so that a relative folder stays relative in messages.
-        var path = folder as NSString
-        for component in [image.folder ?? "", fileName] where !component.isEmpty {
-            path = path.appendingPathComponent(component) as NSString
+        guard let path = DatasetSelection.imagePath(of: image, in: folder) else {
+            return .failed(message: DatasetSelection.noFileName(image))
         }
         do {
-            let caption = try captioner.caption(imageAt: path as String, options: options)
+            let caption = try captioner.caption(imageAt: path, options: options)
             return .captioned(imageID: image.id, caption: caption.text)
         } catch {
             return .failed(message: String(describing: error))
