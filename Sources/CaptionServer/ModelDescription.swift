@@ -1,7 +1,7 @@
 import CaptionKit
 
 /// The answer of `GET /v1/model`: where the model was loaded from, its configuration, the
-/// vocabulary size, and the server's limits.
+/// encoder's precision, the vocabulary size, and the server's limits.
 struct ModelDescription {
     /// The loaded bundle.
     let bundle: ModelBundle
@@ -24,6 +24,7 @@ struct ModelDescription {
             "\"input_size\": \(model.encoder.inputSize)",
             "\"pool_size\": \(model.encoder.poolSize.map { String($0) } ?? "null")",
             "\"grid_size\": \(model.encoder.gridSize)",
+            "\"precision\": \(JSONText.string(bundle.encoder.precision.rawValue))",
         ]
         let decoder = [
             "\"embed_dim\": \(model.decoder.embedDim)",

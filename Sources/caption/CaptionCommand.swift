@@ -74,11 +74,7 @@ struct CaptionCommand: ExecutableCommand {
     @Flag(help: "Print JSON Lines instead of text.")
     var json = false
 
-    @Option(help: ArgumentHelp(
-        "The encoder's arithmetic: fp32, bf16 (AVX-512 BF16) or int8 (AVX-512 VNNI, with the bundle's "
-            + "int8-calibration.json); falls back to fp32 with a warning on a CPU without those instructions.",
-        valueName: "fp32|bf16|int8"))
-    var precision: EncoderPrecision = .fp32
+    @OptionGroup var encoderPrecision: PrecisionOption
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Threads to use (default: every core): all of them for a single image file; otherwise this many "
@@ -147,10 +143,7 @@ struct CaptionCommand: ExecutableCommand {
         do {
             let start = clock.now
             let path = try ModelLocator(explicitPath: model).locate()
-            captioner = try Captioner(modelAt: URL(fileURLWithPath: path), precision: precision)
-            if let warning = precision.fallback {
-                StandardStream.error.writeLine("caption: warning: \(warning)")
-            }
+            captioner = try encoderPrecision.captioner(modelAt: path, commandName: "caption")
             if timings {
                 StandardStream.error.writeLine(OutputFormatter.modelLoadLine(milliseconds: ImageJob.milliseconds(clock.now - start)))
             }

@@ -24,6 +24,3 @@ struct LengthPenaltyArgument: ExpressibleByArgument, Sendable {
     /// The accepted forms, for `--help` and error messages.
     static var allValueStrings: [String] { DecodingOptions.LengthPenalty.textForms }
 }
-
-/// `--precision fp32|bf16|int8`.
-extension EncoderPrecision: ExpressibleByArgument {}

@@ -20,6 +20,7 @@ struct ServeCommand: ExecutableCommand {
 
             Examples:
               caption serve --model weights/scenes
+              caption serve --precision int8
               caption serve --host 0.0.0.0 --port 9000 --token s3cret --queue 32
             """
     )
@@ -32,6 +33,8 @@ struct ServeCommand: ExecutableCommand {
 
     @Option(help: ArgumentHelp("Model bundle: a directory or .npz file.", valueName: "dir|file.npz"))
     var model: String?
+
+    @OptionGroup var encoderPrecision: PrecisionOption
 
     @Option(help: ArgumentHelp("Images captioned at once, one thread each (default: every core).", valueName: "n"))
     var threads: Int?
@@ -82,7 +85,7 @@ struct ServeCommand: ExecutableCommand {
         let modelPath: String
         do {
             modelPath = try ModelLocator(explicitPath: model).locate()
-            let captioner = try Captioner(modelAt: URL(fileURLWithPath: modelPath))
+            let captioner = try encoderPrecision.captioner(modelAt: modelPath, commandName: "caption serve")
             // Each worker captions one image on one thread (ThreadPlan's plan for several images).
             ThreadPlan(threads: serverConfiguration.workers, singleImage: false).apply()
             service = CaptionService(captioner: captioner, configuration: serverConfiguration, renderer: ServeCommand.renderer)
@@ -98,6 +101,7 @@ struct ServeCommand: ExecutableCommand {
                 try await service.run { port in
                     StandardStream.output.writeLine(
                         "caption serve: listening on http://\(configuration.host):\(port) (model \(modelPath), "
+                            + "\(service.captioner.encoderPrecision.rawValue) encoder, "
                             + "\(configuration.workers) workers, queue \(configuration.queueCapacity)"
                             + (configuration.token == nil ? ")" : ", token required)"))
                 }

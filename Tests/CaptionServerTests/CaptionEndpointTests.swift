@@ -89,6 +89,7 @@ import Testing
             #expect(model.json["vocabulary_size"] as? Int == vocabularySize)
             #expect((model.json["location"] as? String)?.hasSuffix("weights/scenes") == true)
             #expect((model.json["encoder"] as? [String: Any])?["input_size"] as? Int == 128)
+            #expect((model.json["encoder"] as? [String: Any])?["precision"] as? String == "fp32")
             let health = try await RawHTTPConnection.request(port: port, path: "/healthz")
             #expect(health.status == 200 && health.json["status"] as? String == "ok")
             let page = try await RawHTTPConnection.request(port: port, path: "/")

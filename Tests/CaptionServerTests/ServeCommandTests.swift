@@ -1,8 +1,9 @@
+import CaptionKit
 import Foundation
 import Testing
 
-/// The `caption serve` executable: it answers what `caption --json` prints, and SIGTERM lets
-/// the request in flight finish before it exits 0.
+/// The `caption serve` executable: it answers what `caption --json` prints, SIGTERM lets the
+/// request in flight finish before it exits 0, and `--precision` picks the encoder's arithmetic.
 @Suite(.serialized) struct ServeCommandTests {
     static let model = ServerFixtures.modelURL.path
 
@@ -67,5 +68,63 @@ import Testing
         try process.run()
         process.waitUntilExit()
         #expect(process.terminationStatus == 64)
+    }
+
+    /// A copy of the scene model under `folder` with an int8 calibration made from the scene
+    /// fixture image.
+    static func calibratedModel(in folder: URL) throws -> URL {
+        let model = folder.appendingPathComponent("scenes")
+        try FileManager.default.copyItem(at: ServerFixtures.modelURL, to: model)
+        var builder = try Int8CalibrationBuilder(imageEncoder: ImageEncoder(encoderOf: model), percentile: 100)
+        builder.add(try ImageDecoder().decode(fileAt: ServerFixtures.scenePNG.path))
+        try Data(builder.calibration().json.utf8).write(to: model.appendingPathComponent(Int8Calibration.fileName))
+        return model
+    }
+
+    @Test func int8EncoderServesAndIsDescribed() async throws {
+        guard EncoderPrecision.int8.isSupported else { return }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("captionkit-serve-int8-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = try Self.calibratedModel(in: folder)
+        let server = try ServeProcess(["--model", model.path, "--threads", "1", "--precision", "int8"])
+        let described = try await RawHTTPConnection.request(port: server.port, path: "/v1/model")
+        let png = try ServerFixtures.bytes(ServerFixtures.scenePNG)
+        let served = try await RawHTTPConnection.request(port: server.port, method: "POST", path: "/v1/captions",
+                                                         headers: [("Content-Type", "image/png")], body: png)
+        let (status, output) = server.stop()
+        #expect(status == 0)
+        #expect(output.contains("(model \(model.path), int8 encoder, 1 workers"), "\(output)")
+        #expect(server.errorText.isEmpty)
+        #expect((described.json["encoder"] as? [String: Any])?["precision"] as? String == "int8", "\(described.text)")
+        #expect(served.status == 200, "\(served.text)")
+        let expected = try await Captioner(modelAt: model, precision: .int8).caption(ImageDecoder().decode(fileAt: ServerFixtures.scenePNG.path))
+        #expect(served.json["caption"] as? String == expected.text)
+    }
+
+    @Test func int8WithoutCalibrationFailsToStartNamingTheFile() throws {
+        guard EncoderPrecision.int8.isSupported else { return }
+        let process = Process()
+        process.executableURL = ServeProcess.executable
+        process.arguments = ["serve", "--model", Self.model, "--precision", "int8", "--port", "0"]
+        let errors = Pipe()
+        process.standardOutput = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 1)
+        #expect(text.hasPrefix("caption serve: \(Self.model)/int8-calibration.json: cannot read: missing"), "\(text)")
+    }
+
+    @Test func aPrecisionThisCPULacksWarnsAndServesFloat32() async throws {
+        guard let lacking = EncoderPrecision.allCases.first(where: { !$0.isSupported }) else { return }
+        let server = try ServeProcess(["--model", Self.model, "--threads", "1", "--precision", lacking.rawValue])
+        let described = try await RawHTTPConnection.request(port: server.port, path: "/v1/model")
+        let (status, output) = server.stop()
+        #expect(status == 0)
+        #expect(output.contains("fp32 encoder"), "\(output)")
+        #expect(server.errorText == "caption serve: warning: \(lacking.fallback ?? "")\n")
+        #expect((described.json["encoder"] as? [String: Any])?["precision"] as? String == "fp32", "\(described.text)")
     }
 }

@@ -18,7 +18,13 @@ final class ServeProcess: @unchecked Sendable {
     /// The port it listens on.
     private(set) var port = 0
     private let output = Pipe()
+    private let errorOutput = Pipe()
     private var printed = Data()
+
+    /// What the process printed on standard error; read after `stop`.
+    var errorText: String {
+        String(decoding: errorOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
 
     /// Starts `caption serve ARGUMENTS --port 0` and waits (up to 60 s) for it to listen.
     init(_ arguments: [String]) throws {
@@ -28,14 +34,14 @@ final class ServeProcess: @unchecked Sendable {
         environment.removeValue(forKey: "CAPTIONKIT_TOKEN")
         process.environment = environment
         process.standardOutput = output
-        process.standardError = FileHandle.standardError
+        process.standardError = errorOutput
         try process.run()
         let deadline = Date().addingTimeInterval(60)
         while port == 0 {
             let chunk = output.fileHandleForReading.availableData
             guard !chunk.isEmpty, Date() < deadline else {
                 process.terminate()
-                throw RawHTTPError("caption serve did not start: \(String(decoding: printed, as: UTF8.self))")
+                throw RawHTTPError("caption serve did not start: \(String(decoding: printed, as: UTF8.self))\(errorText)")
             }
             printed.append(chunk)
             let text = String(decoding: printed, as: UTF8.self)
