@@ -18,10 +18,23 @@ from .job import SPARK_FORMATS, run, start_session
 
 USAGE_ERROR = 64
 
+# The values of `caption --precision`.
+PRECISIONS = ["fp32", "bf16", "int8"]
+
+# The file an int8 encoder reads from a model bundle folder (`caption-eval calibrate` writes it).
+CALIBRATION_FILE = "int8-calibration.json"
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit status 64 (argparse's own is 2)."""
+
+    def error(self, message):
+        self.exit(USAGE_ERROR, f"caption-spark: {message}\n")
+
 
 def parser():
     """The argument parser."""
-    commands = argparse.ArgumentParser(
+    commands = _ArgumentParser(
         prog="caption-spark",
         description="Caption every image of a list or folder on Apache Spark: one row per image "
                     "(path, caption, tokens, score, finished, error), written exactly once.")
@@ -40,6 +53,9 @@ def parser():
                                "(spark.archives); replaces --caption")
     commands.add_argument("--beam-size", type=int, metavar="K", help="beams kept (caption's default: 3)")
     commands.add_argument("--max-length", type=int, metavar="N", help="most words per caption (caption's default)")
+    commands.add_argument("--precision", choices=PRECISIONS,
+                          help="the encoder's arithmetic (caption --precision; default fp32): int8 needs the "
+                               "bundle's int8-calibration.json; a precision an executor's CPU lacks runs fp32")
     commands.add_argument("--partitions", type=int, metavar="N",
                           help="partitions, one caption process each (default: the cores, or one per 10,000 images)")
     commands.add_argument("--master", default="local[2]", help="local[N] or spark://HOST:PORT (default: local[2])")
@@ -67,6 +83,11 @@ def validate(options):
             raise ValueError("name the engine: --caption PATH (shared path) or --archive ENGINE.tar.gz")
     if options.archive and not os.path.isfile(options.archive):
         raise ValueError(f"{options.archive}: no such engine archive")
+    if options.precision == "int8" and options.model and os.path.isdir(options.model):
+        calibration = os.path.join(options.model, CALIBRATION_FILE)
+        if not os.path.isfile(calibration):
+            raise ValueError(f"{calibration}: missing; --precision int8 needs the bundle's calibration "
+                             "(caption-eval calibrate writes it)")
     for name in ("beam_size", "max_length", "partitions"):
         value = getattr(options, name)
         if value is not None and value < 1:
@@ -89,7 +110,7 @@ def engine_for(options, threads):
     absolute = lambda path: os.path.abspath(path) if path else None  # noqa: E731
     return Engine(caption=absolute(options.caption), model=absolute(options.model),
                   archive=absolute(options.archive), beam_size=options.beam_size,
-                  max_length=options.max_length, threads=threads)
+                  max_length=options.max_length, threads=threads, precision=options.precision)
 
 
 def log(message):

@@ -19,13 +19,15 @@ class EngineError(RuntimeError):
 class Engine:
     """The caption command line of one task; built on the driver, used on the executors."""
 
-    def __init__(self, caption=None, model=None, archive=None, beam_size=None, max_length=None, threads=1):
+    def __init__(self, caption=None, model=None, archive=None, beam_size=None, max_length=None, threads=1,
+                 precision=None):
         self.caption = caption
         self.model = model
         self.archive = archive
         self.beam_size = beam_size
         self.max_length = max_length
         self.threads = threads
+        self.precision = precision
 
     def archive_setting(self):
         """The `spark.archives` value that ships the engine archive, None without one."""
@@ -52,4 +54,6 @@ class Engine:
             command += ["--beam-size", str(self.beam_size)]
         if self.max_length is not None:
             command += ["--max-length", str(self.max_length)]
+        if self.precision is not None:
+            command += ["--precision", self.precision]
         return command

@@ -21,6 +21,13 @@ def caption_binary():
     return binary
 
 
+def caption_eval_binary():
+    """The release caption-eval binary beside the caption binary (scripts/test-spark builds both)."""
+    binary = os.path.join(os.path.dirname(caption_binary()), "caption-eval")
+    assert os.access(binary, os.X_OK), f"{binary}: no caption-eval binary (run the tests through scripts/test-spark)"
+    return binary
+
+
 def originals():
     """The 100 scene fixture images."""
     images = sorted(glob.glob(os.path.join(SCENES, "test_*.png")))
@@ -51,9 +58,10 @@ def write_list(path, lines):
     return path
 
 
-def reference_captions():
-    """{image name: caption --json object} for the originals, from `caption` alone."""
-    run = subprocess.run([caption_binary(), "--model", MODEL, "--json", "--threads", "2"] + originals(),
+def reference_captions(images=None, model=MODEL, options=()):
+    """{image name: caption --json object} for `images` (default: the originals), from
+    `caption` alone with `model` and `options`."""
+    run = subprocess.run([caption_binary(), "--model", model, "--json", "--threads", "2", *options] + (images or originals()),
                          capture_output=True, text=True, timeout=1200, check=False)
     assert run.returncode == 0, f"caption --json failed ({run.returncode}): {run.stderr[-2000:]}"
     results = [json.loads(line) for line in run.stdout.splitlines()]
