@@ -1,10 +1,13 @@
-// The reduced-precision encoder's 3x3 convolution (see CKernels.h), in two arithmetics that
-// share one layout and one loop:
+// The direct 3x3 convolution (see CKernels.h) of the reduced-precision encoders and of the
+// float32 encoder's shallow and small layers, in three arithmetics that share one layout and
+// one loop:
 // - int8: unsigned 8-bit activation levels times signed 8-bit weight levels, four channels
 //   to a 32-bit word, summed in int32 by AVX-512 VNNI's vpdpbusd (64 multiply-adds per
 //   instruction), then scaled back to float;
 // - bf16: bfloat16 activations and weights, two channels to a word, summed in float32 by
-//   AVX-512 BF16's vdpbf16ps (32 multiply-adds per instruction).
+//   AVX-512 BF16's vdpbf16ps (32 multiply-adds per instruction);
+// - fp32: float32 activations and weights, one channel to a word, summed by vfmadd231ps (16
+//   multiply-adds per instruction): the first layer (3 input channels), which Winograd does not take.
 //
 // The activation layout makes the convolution direct, without im2col: channels in groups (of
 // a word each), each group a plane of (H + 2) x Wp words (Wp = W + 2: the zero border of
@@ -43,18 +46,21 @@ size_t ck_packed_tiles(size_t height, size_t width) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-#define CK_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
-#define CK_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+#define CK_TARGET_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni")))
+#define CK_TARGET_BF16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
+#define CK_TARGET_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl")))
 
 int ck_supports_arithmetic(ck_arithmetic arithmetic) {
     // Computed on first use; racing threads compute and store the same value.
-    static int supported[2] = {-1, -1};
+    static int supported[3] = {-1, -1, -1};
     int value = __atomic_load_n(&supported[arithmetic], __ATOMIC_RELAXED);
     if (value < 0) {
         __builtin_cpu_init();
+        int extension = arithmetic == CK_INT8   ? __builtin_cpu_supports("avx512vnni")
+                        : arithmetic == CK_BF16 ? __builtin_cpu_supports("avx512bf16")
+                                                : 1;
         value = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                __builtin_cpu_supports("avx512vl") &&
-                (arithmetic == CK_INT8 ? __builtin_cpu_supports("avx512vnni") : __builtin_cpu_supports("avx512bf16"));
+                __builtin_cpu_supports("avx512vl") && extension;
         __atomic_store_n(&supported[arithmetic], value, __ATOMIC_RELAXED);
     }
     return value;
@@ -62,7 +68,7 @@ int ck_supports_arithmetic(ck_arithmetic arithmetic) {
 
 // 16 floats (one per position) of `channels` consecutive channel planes -> their words.
 // int8: level round(x * inverse) clamped to 0 ... 255 (ties to even), channel j in byte j.
-CK_VNNI static inline __m512i ck_levels(const float *values, size_t channel_size, __mmask16 lanes, float inverse_scale) {
+CK_TARGET_VNNI static inline __m512i ck_levels(const float *values, size_t channel_size, __mmask16 lanes, float inverse_scale) {
     const __m512 inverse = _mm512_set1_ps(inverse_scale), top = _mm512_set1_ps(255.0f);
     __m512i word = _mm512_setzero_si512();
     for (int channel = 0; channel < 4; channel++) {
@@ -74,7 +80,7 @@ CK_VNNI static inline __m512i ck_levels(const float *values, size_t channel_size
 }
 
 // bf16: each float rounded to bfloat16 (to nearest, ties to even), channel j in half j.
-CK_BF16 static inline __m512i ck_halves(const float *values, size_t channel_size, __mmask16 lanes, float unused) {
+CK_TARGET_BF16 static inline __m512i ck_halves(const float *values, size_t channel_size, __mmask16 lanes, float unused) {
     (void)unused;
     __m512i word = _mm512_setzero_si512();
     for (int channel = 0; channel < 2; channel++) {
@@ -84,6 +90,13 @@ CK_BF16 static inline __m512i ck_halves(const float *values, size_t channel_size
         word = _mm512_or_si512(word, _mm512_slli_epi32(rounded, 16 * channel));
     }
     return word;
+}
+
+// fp32: each float's bits, one channel per word.
+CK_TARGET_AVX512 static inline __m512i ck_float_words(const float *values, size_t channel_size, __mmask16 lanes, float unused) {
+    (void)channel_size;
+    (void)unused;
+    return _mm512_castps_si512(_mm512_maskz_loadu_ps(lanes, values));
 }
 
 // Packs groups first_group ..< last_group of an image C x H x W of floats into the padded
@@ -191,20 +204,25 @@ CK_BF16 static inline __m512i ck_halves(const float *values, size_t channel_size
 #define CK_INT8_DOT(sum, activations, weight) _mm512_dpbusd_epi32(sum, activations, weight)
 #define CK_BF16_DOT(sum, activations, weight) \
     _mm512_dpbf16_ps(sum, (__m512bh)(activations), (__m512bh)(weight))
+#define CK_FP32_DOT(sum, activations, weight) \
+    _mm512_fmadd_ps(_mm512_castsi512_ps(activations), _mm512_castsi512_ps(weight), sum)
 #define CK_IDENTITY(sum) (sum)
 
-CK_PACK(ck_pack_int8, ck_levels, 4, CK_VNNI)
-CK_CONVOLVE(ck_convolve_int8, __m512i, _mm512_setzero_si512, CK_INT8_DOT, _mm512_cvtepi32_ps, CK_VNNI)
-CK_PACK(ck_pack_bf16, ck_halves, 2, CK_BF16)
-CK_CONVOLVE(ck_convolve_bf16, __m512, _mm512_setzero_ps, CK_BF16_DOT, CK_IDENTITY, CK_BF16)
+CK_PACK(ck_pack_int8, ck_levels, 4, CK_TARGET_VNNI)
+CK_CONVOLVE(ck_convolve_int8, __m512i, _mm512_setzero_si512, CK_INT8_DOT, _mm512_cvtepi32_ps, CK_TARGET_VNNI)
+CK_PACK(ck_pack_bf16, ck_halves, 2, CK_TARGET_BF16)
+CK_CONVOLVE(ck_convolve_bf16, __m512, _mm512_setzero_ps, CK_BF16_DOT, CK_IDENTITY, CK_TARGET_BF16)
+CK_PACK(ck_pack_fp32, ck_float_words, 1, CK_TARGET_AVX512)
+CK_CONVOLVE(ck_convolve_fp32, __m512, _mm512_setzero_ps, CK_FP32_DOT, CK_IDENTITY, CK_TARGET_AVX512)
 
 void ck_pack_activations(ck_arithmetic arithmetic, const float *input, size_t height, size_t width,
                          float inverse_scale, size_t first_group, size_t last_group, uint32_t *output) {
     if (!ck_supports_arithmetic(arithmetic)) return;
-    if (arithmetic == CK_INT8)
-        ck_pack_int8(input, height, width, inverse_scale, first_group, last_group, output);
-    else
-        ck_pack_bf16(input, height, width, inverse_scale, first_group, last_group, output);
+    switch (arithmetic) {
+    case CK_INT8: ck_pack_int8(input, height, width, inverse_scale, first_group, last_group, output); break;
+    case CK_BF16: ck_pack_bf16(input, height, width, inverse_scale, first_group, last_group, output); break;
+    case CK_FP32: ck_pack_fp32(input, height, width, inverse_scale, first_group, last_group, output); break;
+    }
 }
 
 void ck_convolve_packed(ck_arithmetic arithmetic, const uint32_t *input, size_t groups, size_t height, size_t width,
@@ -212,10 +230,17 @@ void ck_convolve_packed(ck_arithmetic arithmetic, const uint32_t *input, size_t 
                         int relu, size_t first_tile, size_t last_tile, float *output) {
     if (!ck_supports_arithmetic(arithmetic)) return;
     size_t blocks = output_channels / CK_BLOCK_CHANNELS;
-    if (arithmetic == CK_INT8)
+    switch (arithmetic) {
+    case CK_INT8:
         ck_convolve_int8(input, groups, height, width, weights, blocks, scales, bias, relu, first_tile, last_tile, output);
-    else
+        break;
+    case CK_BF16:
         ck_convolve_bf16(input, groups, height, width, weights, blocks, scales, bias, relu, first_tile, last_tile, output);
+        break;
+    case CK_FP32:
+        ck_convolve_fp32(input, groups, height, width, weights, blocks, scales, bias, relu, first_tile, last_tile, output);
+        break;
+    }
 }
 
 #else

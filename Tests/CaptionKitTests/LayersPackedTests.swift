@@ -2,11 +2,12 @@ import Foundation
 import Testing
 @testable import CaptionKit
 
-/// `PackedConvolution` (the int8 and bf16 encoders' layer) against naive references that apply
-/// the documented rounding themselves: for int8 the integer sums must be exact, so the only
-/// difference allowed is the last float operation's rounding; for bf16 the products of the
-/// rounded values are summed in Double here and in float32 there.
-@Suite("Layers: packed int8 and bf16 convolutions")
+/// `PackedConvolution` (the int8 and bf16 encoders' layer, and the float32 encoder's direct
+/// convolution) against naive references that apply the documented rounding themselves: for
+/// int8 the integer sums must be exact, so the only difference allowed is the last float
+/// operation's rounding; for bf16 and fp32 the products (of the rounded values, for bf16) are
+/// summed in Double here and in float32 there.
+@Suite("Layers: packed int8, bf16 and fp32 convolutions")
 struct LayersPackedTests {
     /// One packed-convolution shape: input channels, output channels, height, width.
     struct Shape: CustomStringConvertible, Sendable {
@@ -142,6 +143,30 @@ struct LayersPackedTests {
         expectClose(Self.run(packed, shape, input: input), expected, relativeTolerance: 1e-5, absoluteTolerance: 1e-5 * largest, "\(shape)")
     }
 
+    @Test("fp32 sums equal the naive sums, signed inputs and any channel count", arguments: shapes + [
+        // the first layer's shape: 3 image channels, rows across tile ends
+        Shape(channels: 3, outputChannels: 16, height: 13, width: 17),
+        Shape(channels: 1, outputChannels: 8, height: 2, width: 50, relu: false),
+    ])
+    func fp32MatchesNaiveSums(shape: Shape) throws {
+        guard PackedConvolution.isSupported(.fp32) else { return }
+        let convolution = Self.convolution(shape)
+        #expect(PackedConvolution.canPack(convolution, for: .fp32))
+        let packed = PackedConvolution(convolution, arithmetic: .fp32)
+        // Normalised image values are signed.
+        let input = testValues(shape.channels * shape.height * shape.width, seed: UInt64(shape.channels * 17 + shape.height))
+        let bias = convolution.bias?.scalars ?? [Float](repeating: 0, count: shape.outputChannels)
+        let expected = Self.naive(shape, input: input.map(Double.init), weight: convolution.weight.scalars.map(Double.init)) { o, sum in
+            let value = Float(sum + Double(bias[o]))
+            return shape.relu ? max(0, value) : value
+        }
+        let largest = expected.map(abs).max() ?? 0
+        expectClose(Self.run(packed, shape, input: input), expected, relativeTolerance: 1e-5, absoluteTolerance: 1e-5 * largest, "\(shape)")
+        // And what Conv2D's im2col path gives.
+        let reference = convolution(Tensor(shape: [1, shape.channels, shape.height, shape.width], scalars: input)).scalars
+        expectClose(Self.run(packed, shape, input: input), reference, relativeTolerance: 1e-5, absoluteTolerance: 1e-5 * largest, "im2col")
+    }
+
     @Test("bfloat16 rounding is to nearest, ties to even")
     func bfloat16Rounding() {
         #expect(Float(1).bfloat16Bits == 0x3F80)
@@ -159,6 +184,7 @@ struct LayersPackedTests {
         let base = ["avx512f", "avx512bw", "avx512vl"].allSatisfy(flags.contains)
         #expect(EncoderPrecision.int8.isSupported == (base && flags.contains("avx512_vnni")))
         #expect(EncoderPrecision.bf16.isSupported == (base && flags.contains("avx512_bf16")))
+        #expect(PackedConvolution.isSupported(.fp32) == base)
         #endif
         #expect(EncoderPrecision.fp32.isSupported && EncoderPrecision.fp32.fallback == nil)
     }

@@ -115,8 +115,10 @@ func layers(runs: Int) {
                    extra: [("threads", "\(ComputeThreads.count)"), ("check", "\(sink)")])
         }
         let plain = Conv2D(weight: weight, bias: Tensor(shape: [outputs]), padding: 1, fusesReLU: true, algorithm: .im2col)
-        guard PackedConvolution.canPack(plain) else { continue }
-        for arithmetic in [PackedConvolution.Arithmetic.bf16, .int8(inputScale: 1 / 255)] where PackedConvolution.isSupported(arithmetic) {
+        let arithmetics: [(name: String, arithmetic: PackedConvolution.Arithmetic)] = [
+            ("direct fp32", .fp32), ("bf16", .bf16), ("int8", .int8(inputScale: 1 / 255))]
+        for (name, arithmetic) in arithmetics
+        where PackedConvolution.isSupported(arithmetic) && PackedConvolution.canPack(plain, for: arithmetic) {
             // Like Conv2D's callAsFunction: the output and the workspace allocated per call.
             let layer = PackedConvolution(plain, arithmetic: arithmetic)
             var sink: Float = 0
@@ -128,7 +130,7 @@ func layers(runs: Int) {
                 output.deallocate()
                 workspace.deallocate()
             }
-            report("conv \(inputs)->\(outputs) at \(side) \(arithmetic == .bf16 ? "bf16" : "int8")",
+            report("conv \(inputs)->\(outputs) at \(side) \(name)",
                    timing.fields() + [("gflops", flops / median(timing.wall) / 1e6)],
                    extra: [("threads", "\(ComputeThreads.count)"), ("check", "\(sink)")])
         }

@@ -38,7 +38,10 @@ typedef enum {
     /// word, int32 sums (AVX-512 VNNI).
     CK_INT8 = 0,
     /// bfloat16 activations and weights, two channels to a word, float32 sums (AVX-512 BF16).
-    CK_BF16 = 1
+    CK_BF16 = 1,
+    /// float32 activations and weights, one channel to a word, float32 sums (AVX-512 F): the
+    /// direct convolution of layers over too few input channels for Winograd.
+    CK_FP32 = 2
 } ck_arithmetic;
 
 /// Output channels per block of a packed convolution's weight (see `ck_convolve_packed`); a
@@ -46,7 +49,7 @@ typedef enum {
 #define CK_BLOCK_CHANNELS 8
 
 /// 1 when this CPU runs `arithmetic` (AVX-512 F, BW and VL, with VNNI for int8 or BF16 for
-/// bf16), else 0. Without it the two functions below do nothing.
+/// bf16, alone for fp32), else 0. Without it the two functions below do nothing.
 int ck_supports_arithmetic(ck_arithmetic arithmetic);
 
 /// Bytes of one channel group's plane of packed activations for an H x W image: (H + 2) rows
@@ -59,6 +62,7 @@ size_t ck_packed_plane_bytes(size_t height, size_t width);
 /// floats, into `output`, planes of `ck_packed_plane_bytes` bytes from group 0. int8: level
 /// `round(x * inverse_scale)` clamped to 0 ... 255 (ties to even), channel 4g + j in byte j.
 /// bf16: x rounded to bfloat16 (ties to even; `inverse_scale` unused), channel 2g + j in half j.
+/// fp32: x's bits, channel g (`inverse_scale` unused).
 void ck_pack_activations(ck_arithmetic arithmetic, const float *input, size_t height, size_t width,
                          float inverse_scale, size_t first_group, size_t last_group, uint32_t *output);
 
@@ -69,7 +73,7 @@ size_t ck_packed_tiles(size_t height, size_t width);
 /// A 3x3 convolution, stride 1, padding 1, on packed activations (`groups` planes from
 /// `ck_pack_activations`): output channel o gets `sum * scales[o] + bias[o]` (then ReLU when
 /// `relu` is non-zero), where `sum` is the sum of activation times weight elements (int32 for
-/// int8, float32 for bf16), for tiles `first_tile ..< last_tile`, written to `output`
+/// int8, float32 for bf16 and fp32), for tiles `first_tile ..< last_tile`, written to `output`
 /// `[O, H, W]`. `weights` holds O / CK_BLOCK_CHANNELS blocks `[groups][3 * 3][CK_BLOCK_CHANNELS]`
 /// of words packed like the activations (block b, group g, tap ky * 3 + kx, channel o - 8b).
 void ck_convolve_packed(ck_arithmetic arithmetic, const uint32_t *input, size_t groups, size_t height, size_t width,

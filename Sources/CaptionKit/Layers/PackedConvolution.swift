@@ -1,7 +1,9 @@
 import CKernels
 
-/// A 3x3, stride-1, padding-1 convolution in reduced precision: the layer of the int8 and
-/// bf16 encoders (`EncoderPrecision`).
+/// A direct 3x3, stride-1, padding-1 convolution on packed activations: in reduced precision
+/// the layer of the int8 and bf16 encoders (`EncoderPrecision`); in fp32 the encoders' first
+/// layer, over the image's 3 channels, which Winograd does not take and where im2col's column
+/// buffer cost more than the products.
 ///
 /// - int8 activations: unsigned levels `q = round(x / inputScale)` clamped to 0 ... 255 (ties
 ///   to even), one scale per layer from calibration (`Int8Calibration`). Values below zero
@@ -12,6 +14,7 @@ import CKernels
 ///   the exact int32 sum of activation levels times weight levels (AVX-512 VNNI).
 /// - bf16: activations and weights rounded to bfloat16 (to nearest, ties to even); output
 ///   channel o is the float32 sum of their products plus `bias[o]` (AVX-512 BF16).
+/// - fp32: the float32 sum of the products plus `bias[o]` (AVX-512 F).
 ///
 /// Activations go through `ck_pack_activations`' padded layout (channel groups of one 32-bit
 /// word, see CKernels.h), so the kernel reads each 3x3 window straight from it, without im2col.
@@ -22,6 +25,8 @@ public struct PackedConvolution: Sendable {
         case int8(inputScale: Float)
         /// bfloat16.
         case bf16
+        /// float32.
+        case fp32
     }
 
     /// How the products are computed.
@@ -31,34 +36,39 @@ public struct PackedConvolution: Sendable {
     /// O, the number of output channels.
     public let outputChannels: Int
     /// int8: the value of one weight level per output channel, `max |w[o]| / 127` (1 for an
-    /// all-zero channel); bf16: all 1.
+    /// all-zero channel); bf16 and fp32: all 1.
     public let weightScales: [Float]
     /// Whether a ReLU is applied to the output.
     public let fusesReLU: Bool
     /// Weight words in the kernel's blocks `[O / 8][groups][3 * 3][8]`.
     private let packedWeight: [UInt32]
-    /// The value of one unit of output channel o's sum: `inputScale * weightScales[o]` (int8), 1 (bf16).
+    /// The value of one unit of output channel o's sum: `inputScale * weightScales[o]` (int8), 1 (bf16, fp32).
     private let sumScales: [Float]
     /// The bias, zeros where the convolution has none.
     private let bias: [Float]
 
-    /// Whether `convolution` can be packed: a 3x3 kernel, stride 1, padding 1, input channels
-    /// a multiple of 4 and output channels a multiple of 8.
-    public static func canPack(_ convolution: Conv2D) -> Bool {
+    /// Whether `convolution` can be packed for `arithmetic`: a 3x3 kernel, stride 1, padding 1,
+    /// input channels a multiple of the channels in a word (4 for int8, 2 for bf16) and output
+    /// channels a multiple of 8.
+    public static func canPack(_ convolution: Conv2D, for arithmetic: Arithmetic) -> Bool {
         convolution.kernelSize == (3, 3) && convolution.stride == (1, 1) && convolution.padding == (1, 1)
-            && convolution.inputChannels % 4 == 0 && convolution.outputChannels % Int(CK_BLOCK_CHANNELS) == 0
+            && convolution.inputChannels % arithmetic.channelsPerWord == 0
+            && convolution.outputChannels % Int(CK_BLOCK_CHANNELS) == 0
     }
 
-    /// Whether this CPU runs `arithmetic` (AVX-512 VNNI for int8, AVX-512 BF16 for bf16).
+    /// Whether this CPU runs `arithmetic` (AVX-512 F, BW and VL, plus VNNI for int8 or BF16
+    /// for bf16).
     public static func isSupported(_ arithmetic: Arithmetic) -> Bool {
         ck_supports_arithmetic(arithmetic.kernelArithmetic) != 0
     }
 
     /// Packs `convolution`'s weight for `arithmetic` (quantized per output channel for int8,
     /// rounded to bfloat16 for bf16).
-    /// - Precondition: `canPack(convolution)`; an int8 `inputScale` is positive and finite.
+    /// - Precondition: `canPack(convolution, for: arithmetic)`; an int8 `inputScale` is
+    ///   positive and finite.
     public init(_ convolution: Conv2D, arithmetic: Arithmetic) {
-        precondition(Self.canPack(convolution), "PackedConvolution needs a 3x3, stride-1, padding-1 convolution over 4k inputs and 8k outputs, got \(convolution.weight.shape)")
+        precondition(Self.canPack(convolution, for: arithmetic),
+                     "PackedConvolution needs a 3x3, stride-1, padding-1 convolution over whole words of inputs and 8k outputs, got \(convolution.weight.shape) for \(arithmetic)")
         if case let .int8(inputScale) = arithmetic {
             precondition(inputScale > 0 && inputScale.isFinite, "PackedConvolution input scale must be positive, got \(inputScale)")
         }
@@ -138,27 +148,29 @@ extension PackedConvolution.Arithmetic {
         switch self {
         case .int8: return CK_INT8
         case .bf16: return CK_BF16
+        case .fp32: return CK_FP32
         }
     }
 
-    /// Input channels in one 32-bit word: 4 bytes or 2 bfloat16 halves.
+    /// Input channels in one 32-bit word: 4 bytes, 2 bfloat16 halves or 1 float.
     var channelsPerWord: Int {
         switch self {
         case .int8: return 4
         case .bf16: return 2
+        case .fp32: return 1
         }
     }
 
-    /// The value of one activation level (1 for bf16).
+    /// The value of one activation level (1 for bf16 and fp32).
     var inputScale: Float {
         switch self {
         case let .int8(inputScale): return inputScale
-        case .bf16: return 1
+        case .bf16, .fp32: return 1
         }
     }
 
     /// A weight's element in the low bits of a word: its int8 level's byte at `scale` per
-    /// level (ties away from zero, clamped to -127 ... 127), or its bfloat16 bits.
+    /// level (ties away from zero, clamped to -127 ... 127), its bfloat16 bits, or its bits.
     func bits(of weight: Float, scale: Float) -> UInt32 {
         switch self {
         case .int8:
@@ -166,6 +178,8 @@ extension PackedConvolution.Arithmetic {
             return UInt32(UInt8(bitPattern: level))
         case .bf16:
             return UInt32(weight.bfloat16Bits)
+        case .fp32:
+            return weight.bitPattern
         }
     }
 }
