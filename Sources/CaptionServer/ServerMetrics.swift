@@ -20,19 +20,27 @@ public final class ServerMetrics: Sendable {
         .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
     ]
 
+    /// `captionkit_http_requests_total`, one counter per status label.
+    private static var requests: MetricNameDescriptor {
+        MetricNameDescriptor(metricName: "captionkit_http_requests", unitName: "total", helpText: "Answered HTTP requests by status.")
+    }
+
     /// Registers every metric (so each appears from the first scrape on).
     public init() {
         latency = registry.makeDurationHistogram(
-            name: "captionkit_caption_request_duration_seconds", buckets: ServerMetrics.latencyBuckets,
-            help: "Time from the request to the answer of POST /v1/captions, whatever its status.")
-        queueDepth = registry.makeGauge(name: "captionkit_queue_depth", help: "Images waiting for a worker or being captioned.")
-        imagesCaptioned = registry.makeCounter(name: "captionkit_images_captioned_total", help: "Images captioned successfully.")
+            descriptor: MetricNameDescriptor(
+                metricName: "captionkit_caption_request_duration", unitName: "seconds",
+                helpText: "Time from the request to the answer of POST /v1/captions, whatever its status."),
+            buckets: ServerMetrics.latencyBuckets)
+        queueDepth = registry.makeGauge(descriptor: MetricNameDescriptor(
+            metricName: "captionkit_queue", unitName: "depth", helpText: "Images waiting for a worker or being captioned."))
+        imagesCaptioned = registry.makeCounter(descriptor: MetricNameDescriptor(
+            metricName: "captionkit_images_captioned", unitName: "total", helpText: "Images captioned successfully."))
     }
 
     /// Counts one answered request with `status`.
     public func recordRequest(status: Int) {
-        registry.makeCounter(name: "captionkit_http_requests_total", labels: [("status", String(status))],
-                             help: "Answered HTTP requests by status.").increment()
+        registry.makeCounter(descriptor: ServerMetrics.requests, labels: [("status", String(status))]).increment()
     }
 
     /// Records the latency of one `POST /v1/captions`.
