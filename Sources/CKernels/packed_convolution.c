@@ -1,6 +1,6 @@
-// The direct 3x3 convolution (see CKernels.h) of the reduced-precision encoders and of the
-// float32 encoder's shallow and small layers, in three arithmetics that share one layout and
-// one loop:
+// The direct 3x3 convolution (see CKernels.h) of the reduced-precision encoders and of every
+// encoder's first layer (too few input channels for Winograd), in three arithmetics that
+// share one layout and one loop:
 // - int8: unsigned 8-bit activation levels times signed 8-bit weight levels, four channels
 //   to a 32-bit word, summed in int32 by AVX-512 VNNI's vpdpbusd (64 multiply-adds per
 //   instruction), then scaled back to float;

@@ -1,8 +1,9 @@
 // CKernels: the few numerical loops CaptionKit runs itself where Swift's baseline x86-64
 // code generation (SSE2, no FMA, scalar libm calls) leaves most of the machine unused. The
 // float32 ones are compiled for AVX2 (+ FMA) and for the baseline and pick the one the CPU
-// supports at run time; the packed convolution exists only for AVX-512 (VNNI or BF16), and
-// its callers fall back to float32 without it.
+// supports at run time; the packed convolution exists only for AVX-512 (F, BW and VL; plus
+// VNNI for int8 or BF16 for bf16), and its callers fall back to im2col and Winograd in
+// float32 without it.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 

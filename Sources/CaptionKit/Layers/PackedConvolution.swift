@@ -48,8 +48,8 @@ public struct PackedConvolution: Sendable {
     private let bias: [Float]
 
     /// Whether `convolution` can be packed for `arithmetic`: a 3x3 kernel, stride 1, padding 1,
-    /// input channels a multiple of the channels in a word (4 for int8, 2 for bf16) and output
-    /// channels a multiple of 8.
+    /// input channels a multiple of the channels in a word (4 for int8, 2 for bf16, 1 for
+    /// fp32) and output channels a multiple of 8.
     public static func canPack(_ convolution: Conv2D, for arithmetic: Arithmetic) -> Bool {
         convolution.kernelSize == (3, 3) && convolution.stride == (1, 1) && convolution.padding == (1, 1)
             && convolution.inputChannels % arithmetic.channelsPerWord == 0
@@ -63,7 +63,7 @@ public struct PackedConvolution: Sendable {
     }
 
     /// Packs `convolution`'s weight for `arithmetic` (quantized per output channel for int8,
-    /// rounded to bfloat16 for bf16).
+    /// rounded to bfloat16 for bf16, as it is for fp32).
     /// - Precondition: `canPack(convolution, for: arithmetic)`; an int8 `inputScale` is
     ///   positive and finite.
     public init(_ convolution: Conv2D, arithmetic: Arithmetic) {
