@@ -1,3 +1,4 @@
+import CKernels
 import Testing
 @testable import CaptionKit
 
@@ -12,8 +13,11 @@ struct LayersWinogradTests {
               algorithm: .winograd),
         .init(channels: 7, height: 6, width: 3, outputChannels: 1, kernel: (3, 3), padding: (1, 1), hasBias: false,
               algorithm: .winograd),
-        // a wide row: groups of 4, 4 and 2 tiles, the last output column alone in its tile
+        // wide rows: 10 tiles (one partial group of 16, the last output column alone in its
+        // tile), then 18 (groups of 16 and 2, the last tile half outside)
         .init(channels: 3, height: 5, width: 37, outputChannels: 2, kernel: (3, 3), padding: (1, 1), relu: true,
+              algorithm: .winograd),
+        .init(channels: 3, height: 9, width: 70, outputChannels: 2, kernel: (3, 3), padding: (1, 1), relu: true,
               algorithm: .winograd),
         // no padding, padding 2, and different padding per axis
         .init(channels: 4, height: 9, width: 8, outputChannels: 5, kernel: (3, 3), algorithm: .winograd),
@@ -45,6 +49,46 @@ struct LayersWinogradTests {
         // leaves a margin of 5; a misplaced tap or tile moves outputs by far more.
         let largest = expected.map(abs).max() ?? 0
         expectClose(output.scalars, expected, absoluteTolerance: 2e-5 * max(largest, 1), "\(configuration)")
+    }
+
+    /// Cases for every instruction set of the transforms: wide rows, blocks that start inside a
+    /// row of 18 tiles, a tile per block, no padding and an output smaller than a tile.
+    static let instructionSetCases: [ConvolutionCase] = [
+        .init(channels: 3, height: 9, width: 70, outputChannels: 2, kernel: (3, 3), padding: (1, 1), relu: true),
+        .init(channels: 5, height: 12, width: 70, outputChannels: 3, kernel: (3, 3), padding: (1, 1),
+              columnBufferLimit: 36 * 4 * (5 + 3) * 23),
+        .init(channels: 3, height: 6, width: 21, outputChannels: 4, kernel: (3, 3), padding: (1, 1), hasBias: false,
+              columnBufferLimit: 1),
+        .init(channels: 4, height: 9, width: 8, outputChannels: 5, kernel: (3, 3)),
+        .init(channels: 2, height: 2, width: 2, outputChannels: 3, kernel: (3, 3), padding: (1, 1), relu: true),
+    ]
+
+    @Test("the transforms give the same in every instruction set this CPU runs (AVX-512, AVX2, baseline)",
+          arguments: [CK_SET_BASELINE, CK_SET_AVX2, CK_SET_AVX512].filter { $0.rawValue <= ck_widest_instruction_set().rawValue })
+    func instructionSets(_ set: ck_instruction_set) {
+        for configuration in Self.instructionSetCases {
+            let (expected, expectedShape) = configuration.reference()
+            let convolution = WinogradConvolution(
+                weight: Tensor(shape: [configuration.outputChannels, configuration.channels, 3, 3], scalars: configuration.weight),
+                bias: configuration.bias.map { Tensor(shape: [configuration.outputChannels], scalars: $0) },
+                padding: configuration.padding, fusesReLU: configuration.relu,
+                bufferLimit: configuration.columnBufferLimit ?? Conv2D.defaultColumnBufferLimit, instructionSet: set)
+            let (outputHeight, outputWidth) = (expectedShape.height, expectedShape.width)
+            var output = [Float](repeating: .nan, count: expected.count)
+            var workspace = [Float](repeating: 0, count: convolution.workspaceCount(outputHeight: outputHeight, outputWidth: outputWidth))
+            configuration.input.withUnsafeBufferPointer { image in
+                output.withUnsafeMutableBufferPointer { output in
+                    workspace.withUnsafeMutableBufferPointer { workspace in
+                        convolution.apply(image: image.baseAddress!, height: configuration.height, width: configuration.width,
+                                          output: output.baseAddress!, outputHeight: outputHeight, outputWidth: outputWidth,
+                                          workspace: workspace.baseAddress!)
+                    }
+                }
+            }
+            // The bound of `matchesNaive`; every output is written (NaN stays where one is not).
+            let largest = expected.map(abs).max() ?? 0
+            expectClose(output, expected, absoluteTolerance: 2e-5 * max(largest, 1), "\(configuration) set \(set.rawValue)")
+        }
     }
 
     @Test("Conv2D picks Winograd for 3x3 stride-1 kernels over at least 16 channels, im2col otherwise")

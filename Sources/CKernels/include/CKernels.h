@@ -1,7 +1,7 @@
 // CKernels: the few numerical loops CaptionKit runs itself where Swift's baseline x86-64
 // code generation (SSE2, no FMA, scalar libm calls) leaves most of the machine unused. The
-// float32 ones are compiled for AVX2 (+ FMA) and for the baseline and pick the one the CPU
-// supports at run time; the packed convolution exists only for AVX-512 (F, BW and VL; plus
+// float32 ones are compiled for AVX2 (+ FMA) and for the baseline (the Winograd transforms
+// for AVX-512 F too) and pick the one the CPU supports at run time; the packed convolution exists only for AVX-512 (F, BW and VL; plus
 // VNNI for int8 or BF16 for bf16), and its callers fall back to im2col and Winograd in
 // float32 without it.
 #ifndef CKERNELS_H
@@ -85,6 +85,52 @@ void ck_convolve_packed(ck_arithmetic arithmetic, const uint32_t *input, size_t 
 /// `top[2x + 1]`, `bottom[2x]` and `bottom[2x + 1]` for `x < count` (NaN when any of them is
 /// NaN, as PyTorch's max pool).
 void ck_max_pool_rows(const float *top, const float *bottom, float *output, size_t count);
+
+/// Where the tiles of a Winograd F(4x4, 3x3) convolution lie: an `H x W` input with
+/// `padding_height` and `padding_width` zeros on each side, an `H' x W'` output
+/// (`H' = H + 2 * padding_height - 2`, likewise W'), cut into 4 x 4 tiles numbered row-major,
+/// `tile_columns = ceil(W' / 4)` to a row. Tile (r, c) reads the 6 x 6 input patch whose
+/// top-left corner is at (4r - padding_height, 4c - padding_width), zero outside the input.
+typedef struct {
+    size_t height, width, output_height, output_width, tile_columns, padding_height, padding_width;
+} ck_winograd_geometry;
+
+/// The vector instructions a kernel with several versions runs.
+typedef enum {
+    /// The architecture's baseline (SSE2 on x86-64).
+    CK_SET_BASELINE = 0,
+    /// AVX2 and FMA.
+    CK_SET_AVX2 = 1,
+    /// AVX-512 F.
+    CK_SET_AVX512 = 2
+} ck_instruction_set;
+
+/// The widest instruction set this CPU runs.
+ck_instruction_set ck_widest_instruction_set(void);
+
+/// Floats of scratch memory `ck_winograd_input` needs for an input `width` values wide.
+size_t ck_winograd_scratch_floats(size_t width, size_t padding_width);
+
+/// Winograd's input transform `V = Bᵀ d B`, in instruction set `set` (or the widest this CPU
+/// runs, if narrower), of tiles `first_tile ..< last_tile` (`d` each
+/// tile's 6 x 6 patch) for channels `first_channel ..< last_channel` of `image` `[C, H, W]`:
+/// `V[ξ]` (ξ = 6i + j, i the row of the transform) of channel c and tile t goes to
+/// `transformed[ξ * plane_stride + c * row_stride + (t - first_tile)]`. Tiles are written 16 at
+/// a time from the start of each tile row, so up to 15 values after a row's last tile are
+/// written too (the next row's, later rewritten, or spare space that a row needs, 16 values,
+/// after the last tile). `scratch` holds `ck_winograd_scratch_floats` floats.
+void ck_winograd_input(ck_instruction_set set, ck_winograd_geometry geometry, const float *image,
+                       size_t first_tile, size_t last_tile, size_t first_channel, size_t last_channel,
+                       size_t row_stride, size_t plane_stride, float *scratch, float *transformed);
+
+/// Winograd's output transform `Y = Aᵀ M A`, in instruction set `set` (as above), of tiles `first_tile ..< last_tile` for output
+/// channels `first_channel ..< last_channel`, `M[ξ]` of channel o and tile t being
+/// `products[ξ * plane_stride + o * row_stride + (t - first_tile)]` (with 16 values readable
+/// after a row's last tile), plus `bias[o]` (when not NULL) and then ReLU (when `relu` is
+/// non-zero): each tile's 4 x 4 outputs go where they lie inside `output` `[O, H', W']`.
+void ck_winograd_output(ck_instruction_set set, ck_winograd_geometry geometry, const float *products,
+                        size_t first_tile, size_t last_tile, size_t first_channel, size_t last_channel,
+                        size_t row_stride, size_t plane_stride, const float *bias, int relu, float *output);
 
 /// 1 when the kernels run their AVX2 + FMA versions on this CPU, else 0.
 int ck_uses_avx2(void);
