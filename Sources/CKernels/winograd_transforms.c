@@ -14,6 +14,7 @@
 #include <string.h>
 
 typedef float ck_vector16 __attribute__((vector_size(64), aligned(4)));
+typedef int ck_integer16 __attribute__((vector_size(64), aligned(4)));
 
 // Tiles transformed at once: the lanes of a vector.
 #define CK_LANES 16
@@ -165,6 +166,16 @@ CK_INLINE void ck_store_interleaved(const ck_vector16 columns[4], float *pointer
     }
 }
 
+// max(x, 0) in every lane, NaN staying NaN as in PyTorch (a maximum instruction would give 0).
+CK_INLINE ck_vector16 ck_relu(ck_vector16 x) {
+    const ck_vector16 zero = {0};
+    ck_integer16 keep = ~(x < zero), bits; // NaN compares false: kept
+    memcpy(&bits, &x, sizeof bits);
+    bits &= keep;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+
 // products: 36 x channels x tiles (row_stride, plane_stride) -> output: channels x H' x W'
 CK_INLINE void ck_winograd_output_lanes(ck_winograd_geometry geometry, const float *products, size_t first_tile,
                                         size_t last_tile, size_t first_channel, size_t last_channel,
@@ -198,7 +209,7 @@ CK_INLINE void ck_winograd_output_lanes(ck_winograd_geometry geometry, const flo
                     ck_output_transform(transposed_times_m[r], values);
                     for (int c = 0; c < 4; c++) {
                         values[c] += shift;
-                        if (relu) values[c] = __builtin_elementwise_max(values[c], zero);
+                        if (relu) values[c] = ck_relu(values[c]);
                     }
                     ck_store_interleaved(values, plane + (first_row + r) * output_width + 4 * column, limit);
                 }

@@ -73,22 +73,44 @@ struct LayersWinogradTests {
                 bias: configuration.bias.map { Tensor(shape: [configuration.outputChannels], scalars: $0) },
                 padding: configuration.padding, fusesReLU: configuration.relu,
                 bufferLimit: configuration.columnBufferLimit ?? Conv2D.defaultColumnBufferLimit, instructionSet: set)
-            let (outputHeight, outputWidth) = (expectedShape.height, expectedShape.width)
-            var output = [Float](repeating: .nan, count: expected.count)
-            var workspace = [Float](repeating: 0, count: convolution.workspaceCount(outputHeight: outputHeight, outputWidth: outputWidth))
-            configuration.input.withUnsafeBufferPointer { image in
-                output.withUnsafeMutableBufferPointer { output in
-                    workspace.withUnsafeMutableBufferPointer { workspace in
-                        convolution.apply(image: image.baseAddress!, height: configuration.height, width: configuration.width,
-                                          output: output.baseAddress!, outputHeight: outputHeight, outputWidth: outputWidth,
-                                          workspace: workspace.baseAddress!)
-                    }
-                }
-            }
+            let output = Self.apply(convolution, to: configuration.input, height: configuration.height,
+                                    width: configuration.width, outputHeight: expectedShape.height,
+                                    outputWidth: expectedShape.width)
             // The bound of `matchesNaive`; every output is written (NaN stays where one is not).
             let largest = expected.map(abs).max() ?? 0
             expectClose(output, expected, absoluteTolerance: 2e-5 * max(largest, 1), "\(configuration) set \(set.rawValue)")
         }
+    }
+
+    @Test("a NaN input gives NaN outputs through the fused ReLU, as PyTorch's, not zeros",
+          arguments: [CK_SET_BASELINE, CK_SET_AVX2, CK_SET_AVX512].filter { $0.rawValue <= ck_widest_instruction_set().rawValue })
+    func nanSurvivesReLU(_ set: ck_instruction_set) {
+        let convolution = WinogradConvolution(
+            weight: Tensor(shape: [2, 1, 3, 3], repeating: -1), bias: nil, padding: (1, 1), fusesReLU: true,
+            bufferLimit: Conv2D.defaultColumnBufferLimit, instructionSet: set)
+        var image = [Float](repeating: 1, count: 8 * 8)
+        image[3 * 8 + 3] = .nan
+        let output = Self.apply(convolution, to: image, height: 8, width: 8, outputHeight: 8, outputWidth: 8)
+        // All other sums are negative, so ReLU makes them 0; the NaN's own window stays NaN.
+        #expect(output[3 * 8 + 3].isNaN && output[64 + 3 * 8 + 3].isNaN)
+        #expect(output[7 * 8 + 7] == 0)
+    }
+
+    /// `convolution.apply` on one `H x W` image: the `O x H' x W'` output, NaN where nothing
+    /// was written.
+    static func apply(_ convolution: WinogradConvolution, to image: [Float], height: Int, width: Int,
+                      outputHeight: Int, outputWidth: Int) -> [Float] {
+        var output = [Float](repeating: .nan, count: convolution.outputChannels * outputHeight * outputWidth)
+        var workspace = [Float](repeating: 0, count: convolution.workspaceCount(outputHeight: outputHeight, outputWidth: outputWidth))
+        image.withUnsafeBufferPointer { image in
+            output.withUnsafeMutableBufferPointer { output in
+                workspace.withUnsafeMutableBufferPointer { workspace in
+                    convolution.apply(image: image.baseAddress!, height: height, width: width, output: output.baseAddress!,
+                                      outputHeight: outputHeight, outputWidth: outputWidth, workspace: workspace.baseAddress!)
+                }
+            }
+        }
+        return output
     }
 
     @Test("Conv2D picks Winograd for 3x3 stride-1 kernels over at least 16 channels, im2col otherwise")
