@@ -34,6 +34,26 @@ struct LayersThreadTests {
         expectClose(results.two, results.one, relativeTolerance: 1e-5, absoluteTolerance: 1e-5, "conv \(algorithm)")
     }
 
+    @Test("PackedConvolution fp32 (split over tiles on a large map, over output channels on a small one)",
+          arguments: [(height: 30, width: 30), (height: 7, width: 7)])
+    func packedConvolution(side: (height: Int, width: Int)) {
+        guard PackedConvolution.isSupported(.fp32) else { return }
+        // 9 x 64 weight words per channel against 32 x 32 activation words, then 9 x 9.
+        let layer = PackedConvolution(
+            Conv2D(weight: Tensor(shape: [64, 8, 3, 3], scalars: testValues(64 * 8 * 9, seed: 83)),
+                   bias: Tensor(shape: [64], scalars: testValues(64, seed: 84)), padding: 1, fusesReLU: true,
+                   algorithm: .im2col),
+            arithmetic: .fp32)
+        let input = testValues(8 * side.height * side.width, seed: 85)
+        let results = withOneAndTwoThreads {
+            LayersPackedTests.run(layer, .init(channels: 8, outputChannels: 64, height: side.height, width: side.width),
+                                  input: input)
+        }
+        // Each output's sum runs in one thread either way: bit for bit.
+        expectClose(results.two, results.one, relativeTolerance: 0, absoluteTolerance: 0, "packed \(side)")
+        #expect(!results.one.contains { $0.isNaN })
+    }
+
     @Test("MaxPool2D, AdaptiveAvgPool2D and BatchNorm2D (split over planes)")
     func pooling() {
         let (input, _, _) = testImageBatch(2, 48, 28, 28)

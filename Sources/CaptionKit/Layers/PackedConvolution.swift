@@ -127,13 +127,28 @@ public struct PackedConvolution: Sendable {
             ComputeThreads.parallelFor(groups) { range in
                 ck_pack_activations(kind, image, height, width, inverseScale, range.lowerBound, range.upperBound, activations)
             }
+            let tiles = ck_packed_tiles(height, width)
             packedWeight.withUnsafeBufferPointer { weight in
                 sumScales.withUnsafeBufferPointer { scales in
                     bias.withUnsafeBufferPointer { bias in
-                        ComputeThreads.parallelFor(ck_packed_tiles(height, width)) { range in
-                            ck_convolve_packed(kind, activations, groups, height, width, weight.baseAddress, outputChannels,
-                                               scales.baseAddress, bias.baseAddress, fusesReLU ? 1 : 0,
-                                               range.lowerBound, range.upperBound, output)
+                        guard let weight = weight.baseAddress, let scales = scales.baseAddress,
+                              let bias = bias.baseAddress else { return }
+                        // Threads split the larger operand: the output channels (each reads part of the
+                        // weights) where a channel group's weights outnumber its activation words, as on
+                        // small maps (VGG-16's conv5: 9 x 512 against 16 x 16, in 5 tiles), else the tiles.
+                        if 9 * outputChannels > (height + 2) * (width + 2) {
+                            let block = Int(CK_BLOCK_CHANNELS), blockWords = groups * 9 * Int(CK_BLOCK_CHANNELS)
+                            ComputeThreads.parallelFor(outputChannels / block) { blocks in
+                                let first = blocks.lowerBound * block
+                                ck_convolve_packed(kind, activations, groups, height, width, weight + blocks.lowerBound * blockWords,
+                                                   blocks.count * block, scales + first, bias + first,
+                                                   fusesReLU ? 1 : 0, 0, tiles, output + first * height * width)
+                            }
+                        } else {
+                            ComputeThreads.parallelFor(tiles) { range in
+                                ck_convolve_packed(kind, activations, groups, height, width, weight, outputChannels,
+                                                   scales, bias, fusesReLU ? 1 : 0, range.lowerBound, range.upperBound, output)
+                            }
                         }
                     }
                 }

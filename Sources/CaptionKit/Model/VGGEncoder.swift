@@ -5,10 +5,11 @@
 /// eval-mode BatchNorm is folded into the convolution's weights and bias at load time. In
 /// `int8` or `bf16` precision every convolution that `PackedConvolution.canPack` for it (all
 /// but the first, over the image's 3 channels) runs packed in that precision. A convolution
-/// over too few input channels for Winograd (`Conv2D.preferredAlgorithm`: the first) runs, in
-/// every precision, as a direct float32 `PackedConvolution` where the CPU has AVX-512 (2.6 ms
-/// against im2col's 9.5 for VGG-16's first layer at 224 x 224 on one core), else through
-/// im2col.
+/// that Winograd does not take, over too few input channels (`Conv2D.preferredAlgorithm`: the
+/// first) or on a map smaller than `winogradMinimumSide` (conv5), runs in every precision as
+/// a direct float32 `PackedConvolution` where the CPU has AVX-512 (2.6 ms against im2col's 9.5
+/// for VGG-16's first layer at 224 x 224 on one core; the fp32 encoder about 6% faster with
+/// conv5 direct too), else through im2col.
 ///
 /// An image passes through two activation buffers in turn (each stage reads one and writes
 /// the other) plus the convolutions' workspace, all in one scratch buffer sized for the
@@ -46,7 +47,8 @@ public struct VGGEncoder: Sendable {
     private let scratch: ScratchPool
 
     /// The smallest feature map side on which a convolution may use Winograd (where
-    /// `Conv2D.preferredAlgorithm` picks it); smaller maps use im2col. On VGG-16's conv5
+    /// `Conv2D.preferredAlgorithm` picks it); smaller maps use the direct convolution (or
+    /// im2col without AVX-512). On VGG-16's conv5
     /// (14 x 14) Winograd F(2x2) saved 4 ms per layer and image, but its transformed weights
     /// (50 MB for the three layers; 113 MB with F(4x4), whose 4x4 tiles would also cover a
     /// 16 x 16 map for 14 x 14 outputs) took longer than that to write and fault in when a
@@ -96,12 +98,13 @@ public struct VGGEncoder: Sendable {
                     int8Keys.insert(prefix)
                 }
                 let preferred = Conv2D.preferredAlgorithm(kernel: (3, 3), stride: (1, 1), inputChannels: slot.inputChannels)
-                if let arithmetic = try Self.arithmetic(self.precision, for: plain, shallow: preferred == .im2col,
-                                                        key: prefix, calibration: calibration, calibrationPath: calibrationPath) {
+                let usesWinograd = preferred == .winograd && side >= Self.winogradMinimumSide
+                if let arithmetic = try Self.arithmetic(self.precision, for: plain, direct: !usesWinograd, key: prefix,
+                                                        calibration: calibration, calibrationPath: calibrationPath) {
                     stages.append(.packedConvolution(PackedConvolution(plain, arithmetic: arithmetic), key: prefix))
                 } else {
                     stages.append(.convolution(Conv2D(weight: weight, bias: bias, stride: 1, padding: 1, fusesReLU: true,
-                                                      algorithm: side >= Self.winogradMinimumSide ? preferred : .im2col), key: prefix))
+                                                      algorithm: usesWinograd ? .winograd : .im2col), key: prefix))
                 }
             }
         }
@@ -128,9 +131,10 @@ public struct VGGEncoder: Sendable {
     }
 
     /// The packed arithmetic of a convolution in `precision`: the reduced one where it can
-    /// take the convolution; else fp32 for a `shallow` convolution (too few input channels for
-    /// Winograd) where the CPU has AVX-512; else nil (a `Conv2D`).
-    private static func arithmetic(_ precision: EncoderPrecision, for convolution: Conv2D, shallow: Bool, key: String,
+    /// take the convolution; else fp32 for a convolution that Winograd does not take
+    /// (`direct`: too few input channels, or too small a map) where the CPU has AVX-512; else
+    /// nil (a `Conv2D`).
+    private static func arithmetic(_ precision: EncoderPrecision, for convolution: Conv2D, direct: Bool, key: String,
                                    calibration: Int8Calibration?, calibrationPath: String) throws -> PackedConvolution.Arithmetic? {
         switch precision {
         case .bf16 where PackedConvolution.canPack(convolution, for: .bf16):
@@ -143,8 +147,8 @@ public struct VGGEncoder: Sendable {
             }
             return .int8(inputScale: clip / 255)
         default:
-            let direct = shallow && PackedConvolution.isSupported(.fp32) && PackedConvolution.canPack(convolution, for: .fp32)
-            return direct ? .fp32 : nil
+            let runsDirect = direct && PackedConvolution.isSupported(.fp32) && PackedConvolution.canPack(convolution, for: .fp32)
+            return runsDirect ? .fp32 : nil
         }
     }
 
