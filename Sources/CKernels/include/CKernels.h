@@ -1,9 +1,9 @@
 // CKernels: the few numerical loops CaptionKit runs itself where Swift's baseline x86-64
 // code generation (SSE2, no FMA, scalar libm calls) leaves most of the machine unused. The
 // float32 ones are compiled for AVX2 (+ FMA) and for the baseline (the Winograd transforms
-// for AVX-512 F too) and pick the one the CPU supports at run time; the packed convolution exists only for AVX-512 (F, BW and VL; plus
-// VNNI for int8 or BF16 for bf16), and its callers fall back to im2col and Winograd in
-// float32 without it.
+// for AVX-512 F too) and pick the one the CPU supports at run time; the packed convolution
+// exists only for AVX-512 (F, BW and VL; plus VNNI for int8 or BF16 for bf16), and its
+// callers fall back to im2col and Winograd in float32 without it.
 #ifndef CKERNELS_H
 #define CKERNELS_H
 
@@ -112,8 +112,8 @@ ck_instruction_set ck_widest_instruction_set(void);
 size_t ck_winograd_scratch_floats(size_t width, size_t padding_width);
 
 /// Winograd's input transform `V = Bᵀ d B`, in instruction set `set` (or the widest this CPU
-/// runs, if narrower), of tiles `first_tile ..< last_tile` (`d` each
-/// tile's 6 x 6 patch) for channels `first_channel ..< last_channel` of `image` `[C, H, W]`:
+/// runs, if narrower), of tiles `first_tile ..< last_tile` (`d` each tile's 6 x 6 patch) for
+/// channels `first_channel ..< last_channel` of `image` `[C, H, W]`:
 /// `V[ξ]` (ξ = 6i + j, i the row of the transform) of channel c and tile t goes to
 /// `transformed[ξ * plane_stride + c * row_stride + (t - first_tile)]`. Tiles are written 16 at
 /// a time from the start of each tile row, so up to 15 values after a row's last tile are
@@ -123,8 +123,9 @@ void ck_winograd_input(ck_instruction_set set, ck_winograd_geometry geometry, co
                        size_t first_tile, size_t last_tile, size_t first_channel, size_t last_channel,
                        size_t row_stride, size_t plane_stride, float *scratch, float *transformed);
 
-/// Winograd's output transform `Y = Aᵀ M A`, in instruction set `set` (as above), of tiles `first_tile ..< last_tile` for output
-/// channels `first_channel ..< last_channel`, `M[ξ]` of channel o and tile t being
+/// Winograd's output transform `Y = Aᵀ M A`, in instruction set `set` (as above), of tiles
+/// `first_tile ..< last_tile` for output channels `first_channel ..< last_channel`, `M[ξ]` of
+/// channel o and tile t being
 /// `products[ξ * plane_stride + o * row_stride + (t - first_tile)]` (with 16 values readable
 /// after a row's last tile), plus `bias[o]` (when not NULL) and then ReLU (when `relu` is
 /// non-zero): each tile's 4 x 4 outputs go where they lie inside `output` `[O, H', W']`.

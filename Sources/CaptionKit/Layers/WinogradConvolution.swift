@@ -6,14 +6,16 @@ import CKernels
 ///
 /// Each 4x4 block of outputs ("tile") is `Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A` for the 6x6 input patch
 /// `d` around it and each 3x3 filter `g`, the transforms interpolating at 0, ±1, ±1/2 and
-/// infinity (see `filterTransform`, `inputTransform`, `outputTransform`). Summed over input
-/// channels, the elementwise product becomes 36 independent matrix products, one per position
-/// ξ of the 6x6 transform: `M[ξ] (O x tiles) = U[ξ] (O x I) * V[ξ] (I x tiles)`, with
+/// infinity (see `filterTransform`, and Bᵀ and Aᵀ in CKernels' `winograd_transforms.c`).
+/// Summed over input channels, the elementwise product becomes 36 independent matrix
+/// products, one per position ξ of the 6x6 transform: `M[ξ] (O x tiles) = U[ξ] (O x I) * V[ξ] (I x tiles)`, with
 /// `U = G g Gᵀ` computed once here and `V = Bᵀ d B` per image. That takes 36 multiply-adds per
 /// tile and channel pair where direct convolution takes 144, 4 times fewer.
 ///
 /// The tiles of an image are processed in blocks (runs of tiles in row-major order) so that
-/// the transformed input and the products of one block stay within `bufferLimit` bytes.
+/// the transformed input and the products of one block stay within `bufferLimit` bytes. The
+/// input and output transforms are CKernels' `ck_winograd_input` and `ck_winograd_output`
+/// (16 tiles per vector); the filter transform, once at load time, is here.
 struct WinogradConvolution: Sendable {
     /// Outputs per tile side (m of F(m x m, 3x3)).
     static let tileSide = 4
@@ -176,9 +178,9 @@ struct WinogradConvolution: Sendable {
 
     /// Where the 36 matrices of a block lie in the buffers: `V[ξ]` row i at
     /// `ξ * inputPlane + i * rowStride`, `M[ξ]` row o at `ξ * outputPlane + o * rowStride`.
-    /// Rows have 16 spare values after the block's tiles, so that the transforms' 16-tile groups
-    /// are always loaded and stored whole; the strides are padded off powers of two, which would map the
-    /// 36 matrices (and the rows a GEMM packs) onto the same cache sets.
+    /// Rows have 16 spare values after the block's tiles, so that the transforms' 16-tile
+    /// groups are always loaded and stored whole; the strides are padded off powers of two,
+    /// which would map the 36 matrices (and the rows a GEMM packs) onto the same cache sets.
     struct BlockLayout {
         /// Most tiles per block.
         let length: Int
