@@ -189,7 +189,11 @@ CK_TARGET_AVX512 static inline __m512i ck_float_words(const float *values, size_
                         CK_UNROLL for (int vector = 0; vector < CK_TILE_VECTORS; vector++) {                        \
                             if (lanes[vector] == 0) continue;                                                       \
                             __m512 value = _mm512_fmadd_ps(TO_FLOAT(sums[channel][vector]), scale, offset);         \
-                            if (relu) value = _mm512_max_ps(value, _mm512_setzero_ps());                            \
+                            /* ReLU: 0 where value < 0; NaN compares false and stays NaN, as in PyTorch */          \
+                            if (relu) {                                                                             \
+                                __mmask16 negative = _mm512_cmp_ps_mask(value, _mm512_setzero_ps(), _CMP_LT_OQ);    \
+                                value = _mm512_mask_mov_ps(value, negative, _mm512_setzero_ps());                   \
+                            }                                                                                       \
                             if ((lanes[vector] & (lanes[vector] + 1)) == 0) /* lanes 0 ..< n: a plain masked store */ \
                                 _mm512_mask_storeu_ps(plane + first[vector], lanes[vector], value);                 \
                             else                                                                                    \

@@ -167,6 +167,20 @@ struct LayersPackedTests {
         expectClose(Self.run(packed, shape, input: input), reference, relativeTolerance: 1e-5, absoluteTolerance: 1e-5 * largest, "im2col")
     }
 
+    @Test("fp32 with ReLU: a NaN input gives NaN in its window, as PyTorch, not zeros")
+    func fp32KeepsNaN() {
+        guard PackedConvolution.isSupported(.fp32) else { return }
+        let shape = Shape(channels: 1, outputChannels: 8, height: 6, width: 6)
+        let convolution = Conv2D(weight: Tensor(shape: [8, 1, 3, 3], repeating: -1), padding: 1, fusesReLU: true,
+                                 algorithm: .im2col)
+        var input = [Float](repeating: 1, count: 36)
+        input[2 * 6 + 2] = .nan
+        let output = Self.run(PackedConvolution(convolution, arithmetic: .fp32), shape, input: input)
+        // Every other sum is negative, so ReLU makes it 0.
+        #expect(output[2 * 6 + 2].isNaN && output[7 * 36 + 3 * 6 + 3].isNaN)
+        #expect(output[5 * 6 + 5] == 0 && output[7 * 36] == 0)
+    }
+
     @Test("bfloat16 rounding is to nearest, ties to even")
     func bfloat16Rounding() {
         #expect(Float(1).bfloat16Bits == 0x3F80)
