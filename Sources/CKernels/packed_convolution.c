@@ -1,13 +1,14 @@
-// The direct 3x3 convolution (see CKernels.h) of the reduced-precision encoders and of every
-// encoder's first layer (too few input channels for Winograd), in three arithmetics that
-// share one layout and one loop:
+// The direct 3x3 convolution (see CKernels.h) of the reduced-precision encoders and of the
+// layers Winograd does not take in every encoder, in three arithmetics that share one layout
+// and one loop:
 // - int8: unsigned 8-bit activation levels times signed 8-bit weight levels, four channels
 //   to a 32-bit word, summed in int32 by AVX-512 VNNI's vpdpbusd (64 multiply-adds per
 //   instruction), then scaled back to float;
 // - bf16: bfloat16 activations and weights, two channels to a word, summed in float32 by
 //   AVX-512 BF16's vdpbf16ps (32 multiply-adds per instruction);
 // - fp32: float32 activations and weights, one channel to a word, summed by vfmadd231ps (16
-//   multiply-adds per instruction): the first layer (3 input channels), which Winograd does not take.
+//   multiply-adds per instruction): the layers Winograd does not take (the first, over 3
+//   input channels, and conv5's 14 x 14 maps).
 //
 // The activation layout makes the convolution direct, without im2col: channels in groups (of
 // a word each), each group a plane of (H + 2) x Wp words (Wp = W + 2: the zero border of

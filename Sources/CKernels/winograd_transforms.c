@@ -258,42 +258,36 @@ ck_instruction_set ck_widest_instruction_set(void) {
 #endif
 }
 
+// The entry points of one instruction set.
+typedef struct {
+    void (*input)(ck_winograd_geometry, const float *, size_t, size_t, size_t, size_t, size_t, size_t, float *,
+                  float *);
+    void (*output)(ck_winograd_geometry, const float *, size_t, size_t, size_t, size_t, size_t, size_t,
+                   const float *, int, float *);
+} ck_winograd_entry_points;
+
+// Those of `set`, or of the widest set this CPU runs if that is narrower.
+static ck_winograd_entry_points ck_winograd_for(ck_instruction_set set) {
+    ck_instruction_set widest = ck_widest_instruction_set();
+    switch (set < widest ? set : widest) {
+#ifdef CK_AVX2
+    case CK_SET_AVX512: return (ck_winograd_entry_points){ck_winograd_avx512_input, ck_winograd_avx512_output};
+    case CK_SET_AVX2: return (ck_winograd_entry_points){ck_winograd_avx2_input, ck_winograd_avx2_output};
+#endif
+    default: return (ck_winograd_entry_points){ck_winograd_baseline_input, ck_winograd_baseline_output};
+    }
+}
+
 void ck_winograd_input(ck_instruction_set set, ck_winograd_geometry geometry, const float *image,
                        size_t first_tile, size_t last_tile, size_t first_channel, size_t last_channel,
                        size_t row_stride, size_t plane_stride, float *scratch, float *transformed) {
-    switch (set < ck_widest_instruction_set() ? set : ck_widest_instruction_set()) {
-#ifdef CK_AVX2
-    case CK_SET_AVX512:
-        ck_winograd_avx512_input(geometry, image, first_tile, last_tile, first_channel, last_channel, row_stride,
-                                 plane_stride, scratch, transformed);
-        return;
-    case CK_SET_AVX2:
-        ck_winograd_avx2_input(geometry, image, first_tile, last_tile, first_channel, last_channel, row_stride,
+    ck_winograd_for(set).input(geometry, image, first_tile, last_tile, first_channel, last_channel, row_stride,
                                plane_stride, scratch, transformed);
-        return;
-#endif
-    default:
-        ck_winograd_baseline_input(geometry, image, first_tile, last_tile, first_channel, last_channel, row_stride,
-                                   plane_stride, scratch, transformed);
-    }
 }
 
 void ck_winograd_output(ck_instruction_set set, ck_winograd_geometry geometry, const float *products,
                         size_t first_tile, size_t last_tile, size_t first_channel, size_t last_channel,
                         size_t row_stride, size_t plane_stride, const float *bias, int relu, float *output) {
-    switch (set < ck_widest_instruction_set() ? set : ck_widest_instruction_set()) {
-#ifdef CK_AVX2
-    case CK_SET_AVX512:
-        ck_winograd_avx512_output(geometry, products, first_tile, last_tile, first_channel, last_channel,
-                                  row_stride, plane_stride, bias, relu, output);
-        return;
-    case CK_SET_AVX2:
-        ck_winograd_avx2_output(geometry, products, first_tile, last_tile, first_channel, last_channel, row_stride,
+    ck_winograd_for(set).output(geometry, products, first_tile, last_tile, first_channel, last_channel, row_stride,
                                 plane_stride, bias, relu, output);
-        return;
-#endif
-    default:
-        ck_winograd_baseline_output(geometry, products, first_tile, last_tile, first_channel, last_channel,
-                                    row_stride, plane_stride, bias, relu, output);
-    }
 }

@@ -41,7 +41,8 @@ typedef enum {
     /// bfloat16 activations and weights, two channels to a word, float32 sums (AVX-512 BF16).
     CK_BF16 = 1,
     /// float32 activations and weights, one channel to a word, float32 sums (AVX-512 F): the
-    /// direct convolution of layers over too few input channels for Winograd.
+    /// direct convolution of the layers Winograd does not take (too few input channels, or
+    /// too small a map).
     CK_FP32 = 2
 } ck_arithmetic;
 

@@ -1,9 +1,9 @@
 import CKernels
 
 /// A direct 3x3, stride-1, padding-1 convolution on packed activations: in reduced precision
-/// the layer of the int8 and bf16 encoders (`EncoderPrecision`); in fp32 the encoders' first
-/// layer, over the image's 3 channels, which Winograd does not take and where im2col's column
-/// buffer cost more than the products.
+/// the layer of the int8 and bf16 encoders (`EncoderPrecision`); in fp32 the layers that
+/// Winograd does not take: the first, over the image's 3 channels, where im2col's column
+/// buffer cost more than the products, and those on small maps (VGG-16's conv5).
 ///
 /// - int8 activations: unsigned levels `q = round(x / inputScale)` clamped to 0 ... 255 (ties
 ///   to even), one scale per layer from calibration (`Int8Calibration`). Values below zero

@@ -20,7 +20,7 @@ public struct VGGEncoder: Sendable {
     enum Stage: Sendable {
         /// A float32 convolution and its `encoder.features.N` key.
         case convolution(Conv2D, key: String)
-        /// A packed convolution (int8, bf16, or the direct fp32 first layer) and its key.
+        /// A packed convolution (int8, bf16, or direct fp32: the first layer and conv5) and its key.
         case packedConvolution(PackedConvolution, key: String)
         /// A 2x2, stride-2 max pool.
         case maxPool(MaxPool2D)
